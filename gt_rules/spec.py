@@ -1,0 +1,100 @@
+"""The job spec: the plain-data form of one labeling job, shared by synth and the Lambdas.
+
+The config layer (pydantic, synth side) turns a validated job into this dict; it travels to the
+Lambdas as custom-resource properties (so every value is a string, number, bool, list or dict
+of those; CloudFormation turns numbers into strings, so readers coerce with `as_int`).
+Deploy-time values (bucket names, role ARN, work team ARNs, manifest URI) are not part of the
+spec: they arrive separately as a `DeployContext`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class Instructions(TypedDict, total=False):
+    short: str  # HTML or plain text shown beside the task
+    full: str
+    good_examples: list[dict[str, str]]  # {"text": ..., "image_uri": ... optional, "label": ...}
+    bad_examples: list[dict[str, str]]
+
+
+class Selection(TypedDict, total=False):
+    mode: str  # "all" | "sample" | "filter"
+    sample_size: int  # mode == "sample"
+    seed: int  # mode == "sample": the same seed picks the same objects
+    key_regex: str  # mode == "filter": re.search against the key relative to the prefix
+
+
+class InputSpec(TypedDict, total=False):
+    kind: str  # "prefix" | "manifest" | "job_output"
+    prefix: str  # kind == "prefix": key prefix in the input bucket, e.g. "fashion/"
+    data_type: str  # kind == "prefix": "images" | "videos" | "text_objects" | "text_lines" | "csv_rows"
+    manifest_uri: str  # kind == "manifest": s3://bucket/key of an existing manifest
+    job: str  # kind == "job_output": the config name of an earlier job in this environment
+    selection: Selection
+
+
+class WorkforceSpec(TypedDict, total=False):
+    kind: str  # "private" | "mturk" | "vendor"
+    team: str  # kind == "private": a team name from this environment's config
+    price_usd: str  # kind == "mturk": decimal string, one of the allowed price points
+    content_classifiers: list[str]  # FreeOfPersonallyIdentifiableInformation, FreeOfAdultContent
+    workteam_arn: str  # kind == "vendor"
+
+
+class StoppingSpec(TypedDict, total=False):
+    max_human_labeled_object_count: int
+    max_percentage_of_input_dataset_labeled: int
+
+
+class CustomTaskSpec(TypedDict, total=False):
+    template_html: str  # the Liquid/Crowd HTML template text (config names a file; synth reads it)
+    pre_lambda_arn: str
+    acs_lambda_arn: str
+
+
+class JobSpec(TypedDict, total=False):
+    name: str  # config name: lowercase letters, digits, hyphens
+    revision: int  # bump to force a fresh job with an unchanged definition
+    task_type: str  # a key of gt_rules.task_types.TASK_TYPES
+    label_attribute_name: str
+    labels: list[str]
+    label_short_names: list[str]  # NER only, optional; same length as labels
+    instructions: Instructions
+    title: str
+    description: str
+    keywords: list[str]
+    input: InputSpec
+    workforce: WorkforceSpec
+    workers_per_object: int
+    task_time_limit_seconds: int
+    task_availability_lifetime_seconds: int
+    max_concurrent_task_count: int
+    stopping: StoppingSpec
+    automated_labeling: bool
+    initial_active_learning_model_arn: str
+    kms_key_id: str
+    tags: dict[str, str]
+    custom: CustomTaskSpec
+    audit_label_attribute_name: str  # video/3D adjustment: the earlier job's attribute name
+
+
+class DeployContext(TypedDict, total=False):
+    """Values known only at deploy time. `make plan` fills them with ${Placeholders}."""
+
+    partition: str  # "aws"
+    region: str
+    account: str
+    name_prefix: str  # "<project>-<env>", the prefix of every physical job name
+    input_bucket: str
+    output_bucket: str
+    role_arn: str
+    workteam_arns: dict[str, str]  # private team config name -> work team ARN
+    manifest_uri: str  # s3:// URI written by the manifest custom resource (or given)
+    output_kms_key_id: str  # environment's customer key, when configured
+
+
+def as_int(value: Any) -> int:
+    """CloudFormation delivers custom-resource numbers as strings; accept both."""
+    return int(value)
