@@ -1,0 +1,176 @@
+"""Loads `config/<env>.toml`, fills Account and Region, and checks every rule at synth time.
+
+This is the only place that reads configuration files or the CDK_DEFAULT_* variables.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from gt_rules.errors import Violation
+from gt_rules.patterns import (
+    MAX_WORKTEAMS_PER_REGION,
+    WORKTEAM_NAME_MAX,
+    WORKTEAM_NAME_RE,
+    full_match_violation,
+)
+from gt_rules.regions import region_violations
+
+from .errors import ConfigError
+from .models import EnvironmentConfig, WorkforceMode
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_ENVIRONMENT = "dev"
+
+
+def known_environments(config_dir: Path = CONFIG_DIR) -> list[str]:
+    return sorted(path.stem for path in config_dir.glob("*.toml"))
+
+
+def load_environment(
+    name: str | None = None,
+    *,
+    config_dir: Path = CONFIG_DIR,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> EnvironmentConfig:
+    """Load and validate one environment. `overrides` replace top-level keys (tests use it)."""
+    environ = os.environ if environ is None else environ
+    name = name or DEFAULT_ENVIRONMENT
+    known = known_environments(config_dir)
+    if name not in known:
+        raise ConfigError(name, [Violation("env", name, "unknown environment; known: " + ", ".join(known))])
+    data: dict[str, Any] = tomllib.loads((config_dir / f"{name}.toml").read_text(encoding="utf-8"))
+    data.update(overrides or {})
+    data.setdefault("name", name)
+    # Account and Region: config first, then what the CDK CLI exports; no credentials needed.
+    if not data.get("account") and environ.get("CDK_DEFAULT_ACCOUNT"):
+        data["account"] = environ["CDK_DEFAULT_ACCOUNT"]
+    if not data.get("region") and environ.get("CDK_DEFAULT_REGION"):
+        data["region"] = environ["CDK_DEFAULT_REGION"]
+    return validate_environment(name, data)
+
+
+def validate_environment(name: str, data: Mapping[str, Any]) -> EnvironmentConfig:
+    try:
+        config = EnvironmentConfig.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(name, [_violation(err) for err in error.errors()]) from None
+    violations = _environment_violations(config)
+    if violations:
+        raise ConfigError(name, violations)
+    return config
+
+
+def _violation(err: Mapping[str, Any]) -> Violation:
+    field = ".".join(str(part) for part in err["loc"]) or "(root)"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return Violation(field, err.get("input"), message)
+
+
+def _environment_violations(config: EnvironmentConfig) -> list[Violation]:
+    violations = region_violations(config.region, "region")
+    violations += _team_violations(config)
+    violations += _workforce_violations(config)
+    violations += _job_violations(config)
+    return violations
+
+
+def _team_violations(config: EnvironmentConfig) -> list[Violation]:
+    violations: list[Violation] = []
+    seen: set[str] = set()
+    for index, team in enumerate(config.teams):
+        field = f"teams[{index}].name"
+        if team.name in seen:
+            violations.append(Violation(field, team.name, "team names must be unique within an environment"))
+        seen.add(team.name)
+        violations += full_match_violation(
+            field, config.workteam_name(team.name), WORKTEAM_NAME_RE, WORKTEAM_NAME_MAX, "the work team name"
+        )
+    if len(config.teams) > MAX_WORKTEAMS_PER_REGION:
+        violations.append(
+            Violation(
+                "teams",
+                len(config.teams),
+                f"at most {MAX_WORKTEAMS_PER_REGION} work teams per account and Region",
+            )
+        )
+    return violations
+
+
+def _workforce_violations(config: EnvironmentConfig) -> list[Violation]:
+    workforce = config.workforce
+    violations: list[Violation] = []
+    if workforce.mode is WorkforceMode.EXISTING_COGNITO:
+        for field in ("user_pool_id", "client_id"):
+            if not getattr(workforce, field):
+                violations.append(
+                    Violation(
+                        f"workforce.{field}", None, "required when workforce.mode is 'existing_cognito'"
+                    )
+                )
+    if workforce.mode is WorkforceMode.OIDC:
+        if workforce.oidc is None:
+            violations.append(Violation("workforce.oidc", None, "required when workforce.mode is 'oidc'"))
+        for index, team in enumerate(config.teams):
+            if not team.oidc_groups:
+                violations.append(
+                    Violation(
+                        f"teams[{index}].oidc_groups", [], "an OIDC work team needs at least one IdP group"
+                    )
+                )
+            if team.workers:
+                violations.append(
+                    Violation(
+                        f"teams[{index}].workers",
+                        team.workers,
+                        "OIDC workers are managed in your identity provider, not here",
+                    )
+                )
+    elif workforce.oidc is not None:
+        violations.append(Violation("workforce.oidc", "(set)", "only used when workforce.mode is 'oidc'"))
+    return violations
+
+
+def _job_violations(config: EnvironmentConfig) -> list[Violation]:
+    if not config.jobs:
+        return []
+    # Imported here: the Ground Truth job rules are only needed once jobs are declared.
+    from gt_rules.validation import validate_job_name_part, validate_job_spec
+
+    from .jobs import job_spec
+
+    violations: list[Violation] = []
+    specs: dict[str, Any] = {}
+    for index, job in enumerate(config.jobs):
+        where = f"jobs[{index}]({job.name})"
+        if job.name in specs:
+            violations.append(
+                Violation(f"{where}.name", job.name, "job names must be unique in an environment")
+            )
+        violations += [
+            Violation(f"{where}.{v.field}", v.value, v.rule) for v in validate_job_name_part(job.name)
+        ]
+        try:
+            specs[job.name] = job_spec(job)
+        except OSError as error:
+            template = job.custom.template_file if job.custom else None
+            violations.append(
+                Violation(f"{where}.custom.template_file", template, f"cannot be read: {error}")
+            )
+    private_teams = {team.name for team in config.teams}
+    for index, job in enumerate(config.jobs):
+        if job.name not in specs:
+            continue
+        others = {name: spec for name, spec in specs.items() if name != job.name}
+        found = validate_job_spec(
+            specs[job.name], region=config.region, private_teams=private_teams, other_jobs=others
+        )
+        violations += [Violation(f"jobs[{index}]({job.name}).{v.field}", v.value, v.rule) for v in found]
+    return violations

@@ -1,0 +1,89 @@
+"""The role Ground Truth assumes to run labeling jobs: least privilege per §7.1.
+
+No AmazonSageMakerFullAccess and no managed Ground Truth policy (its S3 grants match bucket
+names containing "sagemaker"/"groundtruth", which ours need not, §7.1 gotcha).
+"""
+
+from __future__ import annotations
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from .encryption import KEY_USE_ACTIONS
+from .storage import JOB_CONFIG_PREFIX, LABELS_PREFIX
+
+
+class GroundTruthExecutionRole(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        role_name: str,
+        input_bucket: s3.IBucket,
+        output_bucket: s3.IBucket,
+        encryption_key: kms.IKey | None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.role = iam.Role(
+            self,
+            "Role",
+            role_name=role_name,
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            description="Assumed by SageMaker Ground Truth to run this environment's labeling jobs",
+        )
+        self.sagemaker_log_groups = Stack.of(self).format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name="/aws/sagemaker/*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        statements = [
+            iam.PolicyStatement(
+                sid="ListBuckets",
+                actions=["s3:ListBucket", "s3:GetBucketLocation"],
+                resources=[input_bucket.bucket_arn, output_bucket.bucket_arn],
+            ),
+            # Input data and manifests: read only.
+            iam.PolicyStatement(
+                sid="ReadInput", actions=["s3:GetObject"], resources=[input_bucket.arn_for_objects("*")]
+            ),
+            # Worker templates and label category configs the labeling-job resource writes.
+            iam.PolicyStatement(
+                sid="ReadJobConfig",
+                actions=["s3:GetObject"],
+                resources=[output_bucket.arn_for_objects(f"{JOB_CONFIG_PREFIX}*")],
+            ),
+            # Labels: Ground Truth writes and re-reads its intermediate output under S3OutputPath.
+            iam.PolicyStatement(
+                sid="WriteLabels",
+                actions=["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+                resources=[output_bucket.arn_for_objects(f"{LABELS_PREFIX}*")],
+            ),
+            # CloudWatch (§7.1): PutMetricData has no resource-level permissions; logs are scoped to
+            # SageMaker's own log groups (/aws/sagemaker/LabelingJobs and friends).
+            iam.PolicyStatement(sid="Metrics", actions=["cloudwatch:PutMetricData"], resources=["*"]),
+            iam.PolicyStatement(
+                sid="Logs",
+                actions=[
+                    "logs:CreateLogStream",
+                    "logs:CreateLogGroup",
+                    "logs:DescribeLogStreams",
+                    "logs:PutLogEvents",
+                ],
+                resources=[self.sagemaker_log_groups],
+            ),
+        ]
+        if encryption_key is not None:
+            statements.append(
+                iam.PolicyStatement(
+                    sid="UseDataKey",
+                    actions=KEY_USE_ACTIONS,
+                    resources=[encryption_key.key_arn],
+                )
+            )
+        self.policy = iam.Policy(self, "Policy", statements=statements)
+        self.policy.attach_to_role(self.role)

@@ -1,0 +1,96 @@
+"""A Lambda function from `lambda/<folder>/handler.py` bundled with the gt_rules package.
+
+Bundling is local (a plain copy), so synth needs neither Docker nor the network, and the asset
+hash is taken from the bundled output: a change to gt_rules alone redeploys every function.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LAMBDA_ROOT = REPO_ROOT / "lambda"
+RULES_PACKAGE = REPO_ROOT / "gt_rules"
+# The newest Python runtime this aws-cdk-lib knows (cdk-nag L1 flags older ones).
+PYTHON_RUNTIME = lambda_.Runtime.PYTHON_3_14
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
+
+
+@jsii.implements(cdk.ILocalBundling)
+class _CopyHandlerAndRules:
+    def __init__(self, function_dir: Path) -> None:
+        self._function_dir = function_dir
+
+    def try_bundle(self, output_dir: str, *, image: cdk.DockerImage, **_: object) -> bool:
+        out = Path(output_dir)
+        shutil.copytree(self._function_dir, out, dirs_exist_ok=True, ignore=_IGNORED)
+        shutil.copytree(RULES_PACKAGE, out / "gt_rules", dirs_exist_ok=True, ignore=_IGNORED)
+        return True
+
+
+def bundled_code(function_dir: str) -> lambda_.Code:
+    source = LAMBDA_ROOT / function_dir
+    if not (source / "handler.py").is_file():
+        raise FileNotFoundError(f"no handler.py in {source}")
+    return lambda_.Code.from_asset(
+        str(source),
+        asset_hash_type=cdk.AssetHashType.OUTPUT,
+        bundling=cdk.BundlingOptions(
+            # Never pulled: local bundling always succeeds. CDK requires an image to be named.
+            image=cdk.DockerImage.from_registry("local-bundling-only"),
+            local=_CopyHandlerAndRules(source),
+        ),
+    )
+
+
+class PythonHandlerFunction(Construct):
+    """A handler with its own log group (retention set, removed with the stack)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        function_dir: str,
+        handler: str = "handler.on_event",
+        description: str,
+        environment: dict[str, str] | None = None,
+        timeout_seconds: int = 300,
+        memory_size: int = 256,
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=log_retention, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        # Our own role, scoped to this function's log group, instead of the AWS managed
+        # AWSLambdaBasicExecutionRole (which may write to any log group).
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=description[:1000],
+        )
+        self.log_group.grant_write(self.role)
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=PYTHON_RUNTIME,
+            code=bundled_code(function_dir),
+            handler=handler,
+            description=description,
+            environment=environment or {},
+            timeout=cdk.Duration.seconds(timeout_seconds),
+            memory_size=memory_size,
+            log_group=self.log_group,
+            role=self.role,
+            architecture=lambda_.Architecture.ARM_64,
+        )

@@ -1,0 +1,61 @@
+"""Workers from config: one Cognito user per email, a group membership per team (§6.4)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct, IDependable
+
+
+def worker_id(email: str) -> str:
+    """A stable construct id from a digest: emails are personal data and ids must not change."""
+    return hashlib.sha256(email.lower().encode()).hexdigest()[:12]
+
+
+class WorkerDirectory(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        user_pool_id: str,
+        members_by_group: Mapping[str, Sequence[str]],
+        invite_after: Sequence[IDependable],
+    ) -> None:
+        """`members_by_group` maps a Cognito group name (or token) to its workers' emails."""
+        super().__init__(scope, construct_id)
+        self.users: dict[str, cognito.CfnUserPoolUser] = {}
+        for group_name, emails in members_by_group.items():
+            for email in emails:
+                user = self._user(user_pool_id, email, invite_after)
+                cognito.CfnUserPoolUserToGroupAttachment(
+                    self,
+                    f"Member{worker_id(email)}{worker_id(str(group_name))}",
+                    user_pool_id=user_pool_id,
+                    group_name=group_name,
+                    username=user.ref,
+                )
+
+    def _user(
+        self, user_pool_id: str, email: str, invite_after: Sequence[IDependable]
+    ) -> cognito.CfnUserPoolUser:
+        key = email.lower()
+        if key not in self.users:  # one user even when the worker is in several teams
+            user = cognito.CfnUserPoolUser(
+                self,
+                f"Worker{worker_id(email)}",
+                user_pool_id=user_pool_id,
+                username=email,
+                desired_delivery_mediums=["EMAIL"],
+                user_attributes=[
+                    cognito.CfnUserPoolUser.AttributeTypeProperty(name="email", value=email),
+                    cognito.CfnUserPoolUser.AttributeTypeProperty(name="email_verified", value="true"),
+                ],
+            )
+            # The invitation carries the portal URL, read from a work team: invite after it exists.
+            for dependency in invite_after:
+                user.node.add_dependency(dependency)
+            self.users[key] = user
+        return self.users[key]

@@ -1,0 +1,106 @@
+"""The Cognito user pool behind a private workforce: domain, app client, and the invitation text.
+
+Ground Truth maps workforce = user pool, work team = user group, worker = user (§6.4).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from .python_function import PythonHandlerFunction
+
+
+class WorkerUserPool(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        pool_name: str,
+        domain_prefix: str,
+        retain: bool,
+        portal_workteam_name: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # Cognito's invitation is the only message a new worker gets (the API path sends no
+        # SageMaker email, §6.4), so a trigger adds the worker portal URL to it. The trigger
+        # looks the URL up at send time: the pool cannot reference the work team's SubDomain
+        # (the team is built from this pool, which would be a cycle).
+        self.invite_message = PythonHandlerFunction(
+            self,
+            "InviteMessage",
+            function_dir="invite_message",
+            handler="handler.handler",
+            description="Adds the Ground Truth worker portal URL to Cognito's invitation email",
+            environment={"WORKTEAM_NAME": portal_workteam_name},
+            timeout_seconds=10,
+            memory_size=128,
+        )
+        self.invite_message.function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["sagemaker:DescribeWorkteam"],
+                resources=[
+                    cdk.Stack.of(self).format_arn(
+                        service="sagemaker",
+                        resource="workteam",
+                        resource_name=f"private-crowd/{portal_workteam_name}",
+                    )
+                ],
+            )
+        )
+        self.pool = cognito.UserPool(
+            self,
+            "Pool",
+            user_pool_name=pool_name,
+            self_sign_up_enabled=False,  # admins invite workers; nobody signs up alone
+            sign_in_aliases=cognito.SignInAliases(email=True, username=False),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True)
+            ),
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=cdk.Duration.days(7),
+            ),
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.ESSENTIALS,
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject="You are invited to label data with Amazon SageMaker Ground Truth",
+                email_body="Your username is {username} and your temporary password is {####}",
+            ),
+            lambda_triggers=cognito.UserPoolTriggers(custom_message=self.invite_message.function),
+            # CDK retains user pools by default (aws/aws-cdk #12920): dev must not leave one behind.
+            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
+            deletion_protection=retain,
+        )
+        self.domain = self.pool.add_domain(
+            "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)
+        )
+        # Ground Truth configures this client's OAuth callback URLs for the worker portal when
+        # the workforce is created (§6.4, UNVERIFIED; seen rewritten in public stacks). CloudFormation
+        # calls UpdateUserPoolClient only when this resource's own properties change, and an
+        # update would reset those URLs. So every property below is a constant, never derived from
+        # configuration: adding teams or workers can never touch the client. The callback URL is a
+        # placeholder that Ground Truth replaces.
+        self.client = self.pool.add_client(
+            "Client",
+            generate_secret=True,
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+                callback_urls=["https://localhost/replaced-by-ground-truth"],
+                logout_urls=["https://localhost/replaced-by-ground-truth"],
+            ),
+            prevent_user_existence_errors=True,
+        )

@@ -1,0 +1,56 @@
+"""cdk-nag acknowledgements: each names the exact finding and says why it is acceptable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import IConstruct
+
+
+def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
+    """`finding` is exact, e.g. `AwsSolutions-IAM5[Action::s3:GetObject*]`: a bare rule id such as
+    `AwsSolutions-IAM5` matches nothing for IAM4/IAM5 in cdk-nag 3 (cdklabs/cdk-nag #2351)."""
+    cdk.Validations.of(scope).acknowledge(cdk.Acknowledgment(id=finding, reason=reason))
+
+
+LAMBDA_BASIC_EXECUTION = (
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]"
+)
+LAMBDA_BASIC_EXECUTION_REASON = (
+    "CDK's own framework function (not ours, which use a role scoped to their log group) uses the AWS "
+    "managed basic execution policy: CreateLogGroup/CreateLogStream/PutLogEvents only."
+)
+
+
+def flatten_reference(node: Any) -> str:
+    """The string cdk-nag shows for a resolved CloudFormation value (cdk-nag's flattenCfnReference).
+
+    IAM4/IAM5 findings name resources this way, e.g. `<Bucket.Arn>/*`; computing it from the value
+    keeps acknowledgements exact without pasting generated logical ids into the code.
+    """
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node.replace("${", "<").replace("}", ">")
+    if isinstance(node, dict):
+        if "Fn::Join" in node:
+            delimiter, items = node["Fn::Join"]
+            return delimiter.join(flatten_reference(item) for item in items)
+        if "Fn::Sub" in node:
+            return flatten_reference(node["Fn::Sub"])
+        if "Fn::GetAtt" in node:
+            resource, attribute = node["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if "Fn::ImportValue" in node:
+            return flatten_reference(node["Fn::ImportValue"])
+        if "Ref" in node:
+            return f"<{flatten_reference(node['Ref'])}>"
+    return json.dumps(node, separators=(",", ":"))
+
+
+def acknowledge_wildcard_resource(scope: IConstruct, resource: str, reason: str) -> None:
+    """Acknowledge AwsSolutions-IAM5 for one wildcard resource of a policy in `scope`'s stack."""
+    rendered = flatten_reference(cdk.Stack.of(scope).resolve(resource))
+    acknowledge(scope, f"AwsSolutions-IAM5[Resource::{rendered}]", reason)
