@@ -15,6 +15,7 @@ THROTTLING_CODES = frozenset(
         "ThrottlingException",
         "ThrottledException",
         "RequestThrottledException",
+        "RequestThrottled",  # SQS
         "TooManyRequestsException",
         "ProvisionedThroughputExceededException",
         "RequestLimitExceeded",

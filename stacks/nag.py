@@ -54,3 +54,25 @@ def acknowledge_wildcard_resource(scope: IConstruct, resource: str, reason: str)
     """Acknowledge AwsSolutions-IAM5 for one wildcard resource of a policy in `scope`'s stack."""
     rendered = flatten_reference(cdk.Stack.of(scope).resolve(resource))
     acknowledge(scope, f"AwsSolutions-IAM5[Resource::{rendered}]", reason)
+
+
+def acknowledge_framework_policy(policy: IConstruct, reason: str) -> None:
+    """Acknowledge every IAM5 wildcard (actions and resources) of a policy that a CDK framework
+    construct writes for its own function (BucketDeployment, Provider, AwsCustomResource).
+
+    Only for policies we do not author: their grants are CDK's, and the reason says why we accept them.
+    """
+    stack = cdk.Stack.of(policy)
+    document = stack.resolve(policy.document.to_json())  # type: ignore[attr-defined]
+    for statement in _as_list(document.get("Statement", [])):
+        for action in _as_list(statement.get("Action", [])):
+            if "*" in action:
+                acknowledge(policy, f"AwsSolutions-IAM5[Action::{action}]", reason)
+        for resource in _as_list(statement.get("Resource", [])):
+            rendered = flatten_reference(resource)
+            if "*" in rendered:
+                acknowledge(policy, f"AwsSolutions-IAM5[Resource::{rendered}]", reason)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -19,6 +19,9 @@ from .nag import LAMBDA_BASIC_EXECUTION, LAMBDA_BASIC_EXECUTION_REASON, acknowle
 
 class WorkforceStack(EnvironmentStack):
     def __init__(self, scope: Construct, *, config: EnvironmentConfig, topic_key: kms.IKey | None) -> None:
+        """`topic_key`: the environment's customer key, or None. Not the AWS-managed aws/sns key:
+        its key policy cannot admit SageMaker, whose publishes would then fail (toolchain notes).
+        None (dev) means no SSE: the topics carry task-availability notices, no labeling data."""
         super().__init__(
             scope, config=config, component="workforce", description="private workforce and teams"
         )

@@ -1,0 +1,229 @@
+"""Clean-up custom resource (CDK Provider on_event): on stack Delete, remove what Ground Truth made
+for this environment's jobs outside CloudFormation.
+
+Properties: NamePrefix (`<project>-<env>`). Create/Update: nothing to do. Delete, each step
+best-effort, retried on throttling and logged, and never raising (a failed Delete would leave the
+stack stuck in DELETE_FAILED):
+  (a) stop our jobs that still run (a work team cannot be deleted while its job runs),
+  (b) delete the SQS queues `GroundTruth-<job name>` that streaming jobs leave behind (§8.2),
+  (c) delete our jobs' log streams in /aws/sagemaker/LabelingJobs (§5.1).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from gt_rules.errors import RuleViolation
+from gt_rules.naming import is_environment_job
+from gt_rules.project import LABELING_JOB_LOG_GROUP, STREAMING_QUEUE_PREFIX
+from gt_rules.reaper import environment_jobs, list_requests, name_prefix_violations
+from gt_rules.retry import call_with_retries, error_code, error_message, is_throttling
+
+logger = logging.getLogger()
+logger.setLevel(logging.INFO)
+
+BOTO_CONFIG = Config(retries={"mode": "standard"})
+PHYSICAL_ID_SUFFIX = "-cleanup"
+# SQS's JSON protocol names its throttling error RequestThrottled; gt_rules.retry does not list it.
+_SQS_THROTTLING = frozenset({"RequestThrottled", "AWS.SimpleQueueService.RequestThrottled"})
+# Already gone: the goal of the step is reached.
+_GONE = frozenset(
+    {
+        "ResourceNotFound",
+        "ResourceNotFoundException",
+        "QueueDoesNotExist",
+        "AWS.SimpleQueueService.NonExistentQueue",
+    }
+)
+
+Sleep = Callable[[float], None]
+
+
+def _retryable(exc: BaseException) -> bool:
+    return is_throttling(exc) or error_code(exc) in _SQS_THROTTLING
+
+
+def _client(service: str) -> Any:
+    return boto3.client(service, config=BOTO_CONFIG)
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{error_code(exc) or type(exc).__name__}: {error_message(exc)}"
+
+
+def stop_running_jobs(sagemaker: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int]) -> None:
+    summaries: list[dict[str, Any]] = []
+    for request in list_requests(name_prefix):
+        token: str | None = None
+        while True:
+            kwargs = dict(request, NextToken=token) if token else dict(request)
+            page = call_with_retries(
+                lambda kw=kwargs: sagemaker.list_labeling_jobs(**kw), retryable=_retryable, sleep=sleep
+            )
+            summaries.extend(page.get("LabelingJobSummaryList", []))
+            token = page.get("NextToken")
+            if not token:
+                break
+    for job in environment_jobs(summaries, name_prefix):
+        name = job["LabelingJobName"]
+        try:
+            call_with_retries(
+                lambda n=name: sagemaker.stop_labeling_job(LabelingJobName=n),
+                retryable=_retryable,
+                sleep=sleep,
+            )
+            summary["StoppedJobs"] += 1
+            logger.info("stopped labeling job %s", name)
+        except Exception as exc:
+            # The job may have finished between list and stop (§8.2): logged, never fatal.
+            summary["Errors"] += 1
+            logger.warning("could not stop labeling job %s: %s", name, _describe(exc))
+
+
+def delete_streaming_queues(sqs: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int]) -> None:
+    urls: list[str] = []
+    # Physical job names are lowercase (gt_rules.naming) and SQS prefixes are case-sensitive.
+    request: dict[str, Any] = {
+        "QueueNamePrefix": STREAMING_QUEUE_PREFIX + name_prefix.lower(),
+        "MaxResults": 1000,
+    }
+    while True:
+        page = call_with_retries(
+            lambda r=dict(request): sqs.list_queues(**r), retryable=_retryable, sleep=sleep
+        )
+        urls.extend(page.get("QueueUrls", []))
+        if not page.get("NextToken"):
+            break
+        request["NextToken"] = page["NextToken"]
+    for url in urls:
+        queue_name = url.rstrip("/").rsplit("/", 1)[-1]
+        # The list prefix would also return `GroundTruth-gtlab-devx-...`: keep only our jobs' queues.
+        if not is_environment_job(queue_name.removeprefix(STREAMING_QUEUE_PREFIX), name_prefix):
+            continue
+        try:
+            call_with_retries(lambda u=url: sqs.delete_queue(QueueUrl=u), retryable=_retryable, sleep=sleep)
+            summary["DeletedQueues"] += 1
+            logger.info("deleted queue %s", queue_name)
+        except Exception as exc:
+            if error_code(exc) in _GONE:
+                continue
+            summary["Errors"] += 1
+            logger.warning("could not delete queue %s: %s", queue_name, _describe(exc))
+
+
+def delete_job_log_streams(logs: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int]) -> None:
+    streams: list[str] = []
+    request: dict[str, Any] = {
+        "logGroupName": LABELING_JOB_LOG_GROUP,
+        "logStreamNamePrefix": name_prefix.lower(),
+    }
+    while True:
+        try:
+            page = call_with_retries(
+                lambda r=dict(request): logs.describe_log_streams(**r), retryable=_retryable, sleep=sleep
+            )
+        except Exception as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                # No job of the account ever logged in this Region: nothing to delete.
+                logger.info("log group %s does not exist", LABELING_JOB_LOG_GROUP)
+                return
+            raise
+        streams.extend(s["logStreamName"] for s in page.get("logStreams", []))
+        if not page.get("nextToken"):
+            break
+        request["nextToken"] = page["nextToken"]
+    for stream in streams:
+        # One stream per job name (§5.1); a `<job>/...` form would match the same way.
+        if not is_environment_job(stream, name_prefix):
+            continue
+        try:
+            call_with_retries(
+                lambda s=stream: logs.delete_log_stream(logGroupName=LABELING_JOB_LOG_GROUP, logStreamName=s),
+                retryable=_retryable,
+                sleep=sleep,
+            )
+            summary["DeletedLogStreams"] += 1
+        except Exception as exc:
+            if error_code(exc) in _GONE:
+                continue
+            summary["Errors"] += 1
+            logger.warning("could not delete log stream %s: %s", stream, _describe(exc))
+
+
+def _prefix_for_delete(event: dict[str, Any]) -> str:
+    """The NamePrefix to clean, or "" when neither the properties nor the physical ID give a valid one."""
+    candidates = [str((event.get("ResourceProperties") or {}).get("NamePrefix", ""))]
+    physical_id = str(event.get("PhysicalResourceId", ""))
+    if physical_id.endswith(PHYSICAL_ID_SUFFIX):
+        candidates.append(physical_id.removesuffix(PHYSICAL_ID_SUFFIX))
+    for candidate in candidates:
+        # An empty or malformed prefix could match other environments' resources: never use one.
+        if candidate and not name_prefix_violations(candidate, "NamePrefix"):
+            return candidate
+    return ""
+
+
+def on_delete(event: dict[str, Any], *, sagemaker: Any, sqs: Any, logs: Any, sleep: Sleep) -> dict[str, Any]:
+    summary = {"StoppedJobs": 0, "DeletedQueues": 0, "DeletedLogStreams": 0, "Errors": 0}
+    physical_id = str(event.get("PhysicalResourceId", ""))
+    name_prefix = _prefix_for_delete(event)
+    if not name_prefix:
+        logger.error("no valid NamePrefix in the Delete event: nothing cleaned")
+        summary["Errors"] += 1
+        return {"PhysicalResourceId": physical_id, "Data": {k: str(v) for k, v in summary.items()}}
+
+    steps: list[tuple[str, Callable[[], None]]] = [
+        (
+            "stop running jobs",
+            lambda: stop_running_jobs(sagemaker or _client("sagemaker"), name_prefix, sleep, summary),
+        ),
+        (
+            "delete streaming queues",
+            lambda: delete_streaming_queues(sqs or _client("sqs"), name_prefix, sleep, summary),
+        ),
+        (
+            "delete job log streams",
+            lambda: delete_job_log_streams(logs or _client("logs"), name_prefix, sleep, summary),
+        ),
+    ]
+    for step_name, step in steps:
+        try:
+            step()
+        except Exception as exc:
+            summary["Errors"] += 1
+            logger.warning("clean-up step '%s' failed: %s", step_name, _describe(exc))
+    logger.info("clean-up of %s: %s", name_prefix, summary)
+    # Custom-resource responses are capped at 4 KB: counts only, as strings (CloudFormation attributes).
+    return {"PhysicalResourceId": physical_id, "Data": {k: str(v) for k, v in summary.items()}}
+
+
+def handler(
+    event: dict[str, Any],
+    context: object,
+    *,
+    sagemaker: Any = None,
+    sqs: Any = None,
+    logs: Any = None,
+    sleep: Sleep = time.sleep,
+) -> dict[str, Any]:
+    request_type = event.get("RequestType")
+    if request_type == "Delete":
+        try:
+            return on_delete(event, sagemaker=sagemaker, sqs=sqs, logs=logs, sleep=sleep)
+        except Exception:
+            # Belt and braces: whatever happened, the stack must be able to go.
+            logger.exception("clean-up failed unexpectedly; Delete reported as done")
+            return {"PhysicalResourceId": str(event.get("PhysicalResourceId", "")), "Data": {"Errors": "1"}}
+
+    name_prefix = str((event.get("ResourceProperties") or {}).get("NamePrefix", ""))
+    violations = name_prefix_violations(name_prefix, "NamePrefix")
+    if violations:
+        # Create/Update may fail: a bad prefix now would make the later Delete clean nothing.
+        raise RuleViolation(violations, "cleanup: ")
+    return {"PhysicalResourceId": name_prefix + PHYSICAL_ID_SUFFIX, "Data": {"NamePrefix": name_prefix}}

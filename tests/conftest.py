@@ -1,0 +1,11 @@
+"""Session-wide settings for every test: no network, no credentials, no Node EOL banner."""
+
+from __future__ import annotations
+
+import os
+
+# Must be set before jsii starts Node (first CDK import that instantiates anything).
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+os.environ.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
+for variable in ("CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"):
+    os.environ.pop(variable, None)  # synth must not depend on the machine's AWS setup

@@ -1,0 +1,178 @@
+"""Job notifier: EventBridge state-change events in, one readable SNS message out (SNS on moto)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from tests.handlers.conftest import load_handler
+
+ACCOUNT = "111122223333"
+JOB = "gtlab-dev-fashion-1a2b3c4d"
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+CONSOLE = (
+    "https://us-east-1.console.aws.amazon.com/sagemaker/groundtruth?region=us-east-1"
+    f"#/labeling-jobs/details/{JOB}"
+)
+
+
+@pytest.fixture(scope="module")
+def notifier() -> ModuleType:
+    return load_handler("job_notifier")
+
+
+def event(status: str) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "detail-type": "SageMaker Ground Truth Labeling Job State Change",
+        "source": "aws.sagemaker",
+        "account": ACCOUNT,
+        "region": "us-east-1",
+        "resources": [f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:labeling-job/{JOB}"],
+        "detail": {"LabelingJobStatus": status},
+    }
+
+
+def describe_response(status: str, **extra: Any) -> dict[str, Any]:
+    response = {
+        "LabelingJobStatus": status,
+        "LabelCounters": {
+            "TotalLabeled": 20,
+            "HumanLabeled": 20,
+            "MachineLabeled": 0,
+            "FailedNonRetryableError": 0,
+            "Unlabeled": 0,
+        },
+        "CreationTime": NOW,
+        "LastModifiedTime": NOW,
+        "JobReferenceCode": "ref",
+        "LabelingJobName": JOB,
+        "LabelingJobArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:labeling-job/{JOB}",
+        "InputConfig": {"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://in/fashion/x.manifest"}}},
+        "OutputConfig": {"S3OutputPath": "s3://out-bucket/labels/"},
+        "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/gt",
+        "HumanTaskConfig": {
+            "WorkteamArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:workteam/private-crowd/team",
+            "UiConfig": {"UiTemplateS3Uri": "s3://in/t.liquid"},
+            "TaskTitle": "t",
+            "TaskDescription": "d",
+            "NumberOfHumanWorkersPerDataObject": 1,
+            "TaskTimeLimitInSeconds": 300,
+        },
+    }
+    response.update(extra)
+    return response
+
+
+class Env:
+    def __init__(self) -> None:
+        self.sns = boto3.client("sns", region_name="us-east-1")
+        self.sqs = boto3.client("sqs", region_name="us-east-1")
+        self.topic_arn = self.sns.create_topic(Name="gtlab-dev-jobs")["TopicArn"]
+        self.queue_url = self.sqs.create_queue(QueueName="inbox")["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        self.sns.subscribe(TopicArn=self.topic_arn, Protocol="sqs", Endpoint=queue_arn)
+        self.sagemaker = boto3.client("sagemaker", region_name="us-east-1")
+        self.stub = Stubber(self.sagemaker)
+
+    def published(self) -> list[dict[str, str]]:
+        messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        )
+        return [json.loads(m["Body"]) for m in messages]
+
+    def run(self, notifier: ModuleType, evt: dict[str, Any]) -> dict[str, Any]:
+        result = notifier.handler(evt, None, sagemaker=self.sagemaker, sns=self.sns, sleep=lambda _: None)
+        self.stub.assert_no_pending_responses()
+        return result
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+    with mock_aws():
+        e = Env()
+        monkeypatch.setenv("TOPIC_ARN", e.topic_arn)
+        with e.stub:
+            yield e
+
+
+def test_completed_job(notifier: ModuleType, env: Env) -> None:
+    output = f"s3://out-bucket/labels/{JOB}/manifests/output/output.manifest"
+    env.stub.add_response(
+        "describe_labeling_job",
+        describe_response("Completed", LabelingJobOutput={"OutputDatasetS3Uri": output}),
+        {"LabelingJobName": JOB},
+    )
+
+    result = env.run(notifier, event("Completed"))
+
+    assert result["published"] is True and result["status"] == "Completed"
+    (message,) = env.published()
+    assert message["Subject"] == f"Ground Truth job Completed: {JOB}"
+    body = message["Message"].splitlines()
+    assert f"Labeling job: {JOB}" in body
+    assert "Status: Completed" in body
+    assert (
+        "Counters: TotalLabeled 20, HumanLabeled 20, MachineLabeled 0, FailedNonRetryableError 0, Unlabeled 0"
+        in body
+    )
+    assert f"Output manifest: {output}" in body
+    assert f"Console: {CONSOLE}" in body
+
+
+def test_failed_job(notifier: ModuleType, env: Env) -> None:
+    env.stub.add_response(
+        "describe_labeling_job",
+        describe_response("Failed", FailureReason="ClientError: the manifest has no objects"),
+        {"LabelingJobName": JOB},
+    )
+
+    env.run(notifier, event("Failed"))
+
+    (message,) = env.published()
+    assert message["Subject"] == f"Ground Truth job Failed: {JOB}"
+    assert "Failure reason: ClientError: the manifest has no objects" in message["Message"]
+    expected = f"s3://out-bucket/labels/{JOB}/manifests/output/output.manifest"
+    assert f"Output manifest: {expected} (expected location" in message["Message"]
+
+
+def test_describe_failure_still_publishes(notifier: ModuleType, env: Env) -> None:
+    env.stub.add_client_error(
+        "describe_labeling_job", "AccessDeniedException", "no sagemaker:DescribeLabelingJob"
+    )
+
+    result = env.run(notifier, event("Stopped"))
+
+    assert result["published"] is True
+    (message,) = env.published()
+    assert message["Subject"] == f"Ground Truth job Stopped: {JOB}"
+    assert "Status: Stopped" in message["Message"]
+    assert f"Console: {CONSOLE}" in message["Message"]
+    assert "could not be read (AccessDeniedException: no sagemaker:DescribeLabelingJob)" in message["Message"]
+
+
+def test_throttled_describe_is_retried(notifier: ModuleType, env: Env) -> None:
+    env.stub.add_client_error("describe_labeling_job", "ThrottlingException", "slow down")
+    env.stub.add_response("describe_labeling_job", describe_response("Completed"), {"LabelingJobName": JOB})
+
+    env.run(notifier, event("Completed"))
+
+    (message,) = env.published()
+    assert "Counters: TotalLabeled 20" in message["Message"]
+
+
+def test_event_without_job_arn_publishes_nothing(notifier: ModuleType, env: Env) -> None:
+    result = env.run(notifier, {"detail": {"LabelingJobStatus": "Completed"}, "resources": []})
+
+    assert result["published"] is False
+    assert env.published() == []

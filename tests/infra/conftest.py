@@ -1,0 +1,73 @@
+"""Synthesize each environment once per test session and share the templates.
+
+`Template.from_stack` re-synthesizes on every call (toolchain notes), so tests read the
+templates of one synthesized cloud assembly per environment instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template
+
+from gt_config import EnvironmentConfig, load_environment
+from stacks.app_factory import EnvironmentStacks, build_app
+
+
+@dataclass
+class Synthesized:
+    config: EnvironmentConfig
+    stacks: EnvironmentStacks
+    assembly_dir: Path
+    templates: dict[str, dict[str, Any]]  # component ("storage", ...) -> template JSON
+
+    def template(self, component: str) -> Template:
+        return Template.from_json(self.templates[component])
+
+    def resources(self, component: str, resource_type: str) -> dict[str, dict[str, Any]]:
+        return {
+            logical_id: resource
+            for logical_id, resource in self.templates[component]["Resources"].items()
+            if resource["Type"] == resource_type
+        }
+
+
+def synthesize(config: EnvironmentConfig, outdir: Path) -> Synthesized:
+    app, stacks = build_app(config, outdir=str(outdir))
+    assembly = app.synth()
+    templates = {}
+    for stack in stacks.all:
+        component = stack.stack_name.removeprefix(f"{config.name_prefix}-")
+        templates[component] = json.loads(json.dumps(assembly.get_stack_by_name(stack.stack_name).template))
+    return Synthesized(config, stacks, outdir, templates)
+
+
+_CACHE: dict[str, Synthesized] = {}
+
+
+@pytest.fixture(scope="session")
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Synthesized]:
+    """synth("dev") / synth("prod"): the environment as the repository configures it."""
+
+    def get(env: str) -> Synthesized:
+        if env not in _CACHE:
+            config = load_environment(env, environ={})
+            _CACHE[env] = synthesize(config, tmp_path_factory.mktemp(f"cdk-{env}"))
+        return _CACHE[env]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def dev(synth: Callable[[str], Synthesized]) -> Synthesized:
+    return synth("dev")
+
+
+@pytest.fixture(scope="session")
+def prod(synth: Callable[[str], Synthesized]) -> Synthesized:
+    return synth("prod")

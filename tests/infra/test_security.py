@@ -1,0 +1,127 @@
+"""Each security property holds on the real templates, and its check catches a broken variant."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk.assertions import Template
+
+from . import checks
+from .conftest import Synthesized
+
+
+def broken(build: Callable[[cdk.Stack], None]) -> dict[str, Any]:
+    """A one-stack app holding a deliberately insecure variant."""
+    stack = cdk.Stack(cdk.App(), "Broken")
+    build(stack)
+    return Template.from_stack(stack).to_json()
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_buckets_are_tls_only_private_and_encrypted(synth: Callable[[str], Synthesized], env: str) -> None:
+    storage = synth(env).templates["storage"]
+    checks.assert_buckets_tls_only(storage)
+    checks.assert_buckets_block_public_access(storage)
+    checks.assert_buckets_encrypted(storage, kms_key=env == "prod")
+    assert len(synth(env).resources("storage", "AWS::S3::Bucket")) == 3
+
+
+def test_broken_buckets_are_caught() -> None:
+    plain = broken(lambda stack: s3.Bucket(stack, "Plain"))
+    with pytest.raises(AssertionError, match="TLS-only"):
+        checks.assert_buckets_tls_only(plain)
+    with pytest.raises(AssertionError, match="Block Public Access"):
+        checks.assert_buckets_block_public_access(
+            broken(
+                lambda stack: s3.Bucket(stack, "Open", block_public_access=s3.BlockPublicAccess.BLOCK_ACLS)
+            )
+        )
+    unencrypted = {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {}}}}
+    with pytest.raises(AssertionError, match="no default encryption"):
+        checks.assert_buckets_encrypted(unencrypted, kms_key=False)
+    with pytest.raises(AssertionError, match="SSE-KMS"):
+        checks.assert_buckets_encrypted(
+            broken(lambda stack: s3.Bucket(stack, "Input", encryption=s3.BucketEncryption.S3_MANAGED)),
+            kms_key=True,
+        )
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_topics_are_tls_only_and_sagemaker_publish_is_conditioned(
+    synth: Callable[[str], Synthesized], env: str
+) -> None:
+    workforce = synth(env).templates["workforce"]
+    checks.assert_topics_tls_only(workforce)
+    checks.assert_service_publish_is_conditioned(workforce, "sagemaker.amazonaws.com")
+
+
+def test_broken_topics_are_caught() -> None:
+    def unconditioned(stack: cdk.Stack) -> None:
+        topic = sns.Topic(stack, "Topic")
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("sagemaker.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+            )
+        )
+
+    template = broken(unconditioned)
+    with pytest.raises(AssertionError, match="TLS-only"):
+        checks.assert_topics_tls_only(template)
+    with pytest.raises(AssertionError, match="aws:SourceAccount"):
+        checks.assert_service_publish_is_conditioned(template, "sagemaker.amazonaws.com")
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_execution_role_is_scoped(synth: Callable[[str], Synthesized], env: str) -> None:
+    result = synth(env)
+    storage = result.templates["storage"]
+    role_id = cdk.Stack.of(result.stacks.storage).get_logical_id(
+        result.stacks.storage.execution_role.role.node.default_child  # type: ignore[arg-type]
+    )
+    checks.assert_role_trusts_only(storage, role_id, "sagemaker.amazonaws.com")
+    for component in result.templates:
+        checks.assert_no_s3_action_on_any_resource(result.templates[component])
+
+
+def test_broken_roles_are_caught() -> None:
+    def wide(stack: cdk.Stack) -> None:
+        role = iam.Role(
+            stack,
+            "Role",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name("AmazonSageMakerFullAccess")],
+        )
+        role.add_to_policy(iam.PolicyStatement(actions=["s3:GetObject"], resources=["*"]))
+
+    template = broken(wide)
+    with pytest.raises(AssertionError, match="Resource '\\*'"):
+        checks.assert_no_s3_action_on_any_resource(template)
+    role_id = next(k for k, v in template["Resources"].items() if v["Type"] == "AWS::IAM::Role")
+    with pytest.raises(AssertionError, match="managed policies"):
+        checks.assert_role_trusts_only(template, role_id, "sagemaker.amazonaws.com")
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_worker_pool_is_admin_only_with_mfa(synth: Callable[[str], Synthesized], env: str) -> None:
+    checks.assert_admin_only_sign_up(synth(env).templates["workforce"])
+
+
+def test_broken_pool_is_caught() -> None:
+    template = broken(lambda stack: cognito.UserPool(stack, "Pool", self_sign_up_enabled=True))
+    with pytest.raises(AssertionError, match="self sign-up"):
+        checks.assert_admin_only_sign_up(template)
+
+
+def test_plaintext_secret_check() -> None:
+    with pytest.raises(AssertionError, match="plain text"):
+        checks.assert_no_plaintext_secret(json.dumps({"ClientSecret": "s3cr3t"}), "s3cr3t")

@@ -1,0 +1,176 @@
+"""One test per configuration rule: each error names the environment, field, value and rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gt_config import ConfigError, known_environments, load_environment
+
+TEAM = {"name": "super-labelers", "description": "Labels", "workers": ["a@example.com"]}
+
+
+def load(environ: dict[str, str] | None = None, **overrides: Any):
+    return load_environment("dev", environ=environ or {}, overrides=overrides)
+
+
+def error(**overrides: Any) -> str:
+    with pytest.raises(ConfigError) as caught:
+        load(**overrides)
+    message = str(caught.value)
+    assert message.startswith("Invalid configuration for environment 'dev':")
+    return message
+
+
+def test_repository_environments_load() -> None:
+    assert {"dev", "prod"} <= set(known_environments())
+    dev = load_environment("dev", environ={})
+    assert dev.name_prefix == "gtlab-dev" and dev.stack_name("storage") == "gtlab-dev-storage"
+    assert load_environment("prod", environ={}).retain_data is True
+
+
+def test_default_environment_is_dev() -> None:
+    assert load_environment(None, environ={}).name == "dev"
+
+
+def test_unknown_environment_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_environment("staging", environ={})
+    assert "env = 'staging': unknown environment; known: dev, prod" in str(caught.value)
+
+
+def test_region_outside_ground_truth_is_refused_with_the_list() -> None:
+    message = error(region="us-west-1")
+    assert "region = 'us-west-1': Ground Truth runs only in these 12 Regions: ap-northeast-1" in message
+    assert "us-west-2" in message
+
+
+def test_region_and_account_come_from_cdk_defaults_when_config_has_none() -> None:
+    config = load({"CDK_DEFAULT_REGION": "eu-west-1", "CDK_DEFAULT_ACCOUNT": "111122223333"}, region=None)
+    assert (config.region, config.account) == ("eu-west-1", "111122223333")
+
+
+def test_config_region_wins_over_cdk_default() -> None:
+    assert load({"CDK_DEFAULT_REGION": "eu-west-1"}).region == "us-east-1"
+
+
+def test_missing_region_is_an_error() -> None:
+    assert "region = None" in error(region=None)
+
+
+def test_account_must_be_twelve_digits() -> None:
+    assert "account = '1234': Value error, account is a 12-digit" in error(account="1234").replace(
+        "account = '1234': account", "account = '1234': Value error, account"
+    )
+
+
+@pytest.mark.parametrize("name", ["Super_Labelers", "-lead", "trail-", "double--hyphen", "x" * 31])
+def test_team_name_rule(name: str) -> None:
+    message = error(teams=[{**TEAM, "name": name}], jobs=[])
+    assert f"teams.0.name = {name!r}: team names are 1-30 lowercase letters" in message
+
+
+def test_duplicate_team_names() -> None:
+    message = error(teams=[TEAM, TEAM], jobs=[])
+    assert "teams[1].name = 'super-labelers': team names must be unique" in message
+
+
+def test_malformed_worker_email() -> None:
+    message = error(teams=[{**TEAM, "workers": ["not-an-email"]}], jobs=[])
+    assert "teams.0.workers = ['not-an-email']: workers[0] 'not-an-email' is not an email address" in message
+
+
+def test_duplicate_worker_email_is_case_insensitive() -> None:
+    message = error(teams=[{**TEAM, "workers": ["a@example.com", "A@Example.com"]}], jobs=[])
+    assert "workers[1] 'A@Example.com' is listed twice" in message
+
+
+def test_empty_team_description() -> None:
+    assert "teams.0.description = ''" in error(teams=[{**TEAM, "description": ""}], jobs=[])
+
+
+def test_at_most_25_teams() -> None:
+    teams = [{**TEAM, "name": f"team{i}"} for i in range(26)]
+    assert "teams = 26: at most 25 work teams per account and Region" in error(teams=teams, jobs=[])
+
+
+@pytest.mark.parametrize("prefix", ["myaws", "amazonx", "cognito1"])
+def test_project_prefix_must_not_contain_cognito_reserved_words(prefix: str) -> None:
+    assert f"project_prefix = {prefix!r}: project_prefix must not contain" in error(project_prefix=prefix)
+
+
+def test_project_prefix_pattern() -> None:
+    assert "project_prefix = 'Gt_Lab': project_prefix is 2-12 lowercase" in error(project_prefix="Gt_Lab")
+
+
+def test_unknown_keys_are_errors_not_silently_ignored() -> None:
+    assert "storage.encrypton = 'kms': Extra inputs are not permitted" in error(storage={"encrypton": "kms"})
+
+
+def test_unknown_encryption_value() -> None:
+    assert "storage.encryption = 'sse-c'" in error(storage={"encryption": "sse-c"})
+
+
+def test_existing_workforce_needs_pool_and_client() -> None:
+    message = error(workforce={"mode": "existing_cognito"})
+    assert "workforce.user_pool_id = None: required when workforce.mode is 'existing_cognito'" in message
+    assert "workforce.client_id = None: required" in message
+
+
+def test_existing_pool_id_pattern() -> None:
+    message = error(workforce={"mode": "existing_cognito", "user_pool_id": "pool", "client_id": "c"})
+    assert "workforce.user_pool_id = 'pool': must be a Cognito user pool id" in message
+
+
+def test_oidc_needs_its_config_and_groups_and_no_workers() -> None:
+    message = error(workforce={"mode": "oidc"})
+    assert "workforce.oidc = None: required when workforce.mode is 'oidc'" in message
+    assert "teams[0].oidc_groups = []: an OIDC work team needs at least one IdP group" in message
+    assert (
+        "teams[0].workers = ['labeler@example.com']: OIDC workers are managed in your identity provider"
+        in message
+    )
+
+
+def test_oidc_endpoints_must_be_https() -> None:
+    oidc = {
+        "issuer": "http://idp.example.com",
+        "authorization_endpoint": "https://a",
+        "token_endpoint": "https://t",
+        "user_info_endpoint": "https://u",
+        "logout_endpoint": "https://l",
+        "jwks_uri": "https://j",
+        "client_id": "c",
+        "client_secret_name": "s",
+    }
+    message = error(workforce={"mode": "oidc", "oidc": oidc})
+    assert "workforce.oidc.issuer = 'http://idp.example.com': must be an https:// URL" in message
+
+
+def test_oidc_settings_outside_oidc_mode_are_refused() -> None:
+    oidc = {
+        "issuer": "https://i",
+        "authorization_endpoint": "https://a",
+        "token_endpoint": "https://t",
+        "user_info_endpoint": "https://u",
+        "logout_endpoint": "https://l",
+        "jwks_uri": "https://j",
+        "client_id": "c",
+        "client_secret_name": "s",
+    }
+    assert "workforce.oidc = '(set)': only used when workforce.mode is 'oidc'" in error(
+        workforce={"oidc": oidc}
+    )
+
+
+def test_job_errors_name_environment_job_field_value_and_rule() -> None:
+    config = load()
+    fashion = config.jobs[0].model_dump(mode="json")
+    message = error(jobs=[{**fashion, "labels": ["Bag", "Bag"]}])
+    assert "jobs[0](fashion).labels" in message and "'Bag'" in message
+
+
+def test_duplicate_job_names() -> None:
+    fashion = load().jobs[0].model_dump(mode="json")
+    assert "jobs[1](fashion).name = 'fashion': job names must be unique" in error(jobs=[fashion, fashion])
