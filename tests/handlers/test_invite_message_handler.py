@@ -11,6 +11,7 @@ from botocore.stub import Stubber
 from .conftest import load_handler
 
 handler_module = load_handler("invite_message")
+TEAM_ARN = "arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/gtlab-dev-super-labelers"
 
 
 def event(trigger: str = "CustomMessage_AdminCreateUser") -> dict[str, Any]:
@@ -44,7 +45,7 @@ def workteam(subdomain: str) -> dict[str, Any]:
                     }
                 }
             ],
-            "WorkteamArn": "arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/gtlab-dev-super-labelers",
+            "WorkteamArn": TEAM_ARN,
             "Description": "d",
             "SubDomain": subdomain,
         }
