@@ -37,3 +37,28 @@ def job_spec(job: JobConfig, *, repo_root: Path = REPO_ROOT) -> JobSpec:
     spec["revision"] = job.revision  # kept even when 0: part of the definition's digest
     spec["automated_labeling"] = job.automated_labeling
     return spec
+
+
+def fill_audit_attribute_names(specs: dict[str, JobSpec]) -> None:
+    """A verification or adjustment job reading an earlier job's output reviews that job's
+    attribute; fill it in unless the user named it (§3.1, §3.2)."""
+    from gt_rules.task_types import TASK_TYPES
+    from gt_rules.validation import effective_label_attribute_name
+
+    for spec in specs.values():
+        task_type = TASK_TYPES.get(str(spec.get("task_type")))
+        earlier = specs.get(str(spec.get("input", {}).get("job")))
+        if (
+            task_type
+            and task_type.is_audit
+            and earlier is not None
+            and not spec.get("audit_label_attribute_name")
+        ):
+            spec["audit_label_attribute_name"] = effective_label_attribute_name(earlier)
+
+
+def build_job_specs(jobs: list[JobConfig], *, repo_root: Path = REPO_ROOT) -> dict[str, JobSpec]:
+    """Every job's spec by config name, as the stacks, `make plan` and the Lambdas see them."""
+    specs = {job.name: job_spec(job, repo_root=repo_root) for job in jobs}
+    fill_audit_attribute_names(specs)
+    return specs

@@ -144,7 +144,7 @@ def _job_violations(config: EnvironmentConfig) -> list[Violation]:
     # Imported here: the Ground Truth job rules are only needed once jobs are declared.
     from gt_rules.validation import validate_job_name_part, validate_job_spec
 
-    from .jobs import job_spec
+    from .jobs import fill_audit_attribute_names, job_spec
 
     violations: list[Violation] = []
     specs: dict[str, Any] = {}
@@ -164,6 +164,7 @@ def _job_violations(config: EnvironmentConfig) -> list[Violation]:
             violations.append(
                 Violation(f"{where}.custom.template_file", template, f"cannot be read: {error}")
             )
+    fill_audit_attribute_names(specs)
     private_teams = {team.name for team in config.teams}
     for index, job in enumerate(config.jobs):
         if job.name not in specs:

@@ -314,6 +314,10 @@ class EnvironmentConfig(Strict):
     def workteam_name(self, team: str) -> str:
         return f"{self.name_prefix}-{team}"
 
+    def export_name(self, what: str) -> str:
+        """A CloudFormation export of this environment, e.g. `gtlab-dev-input-bucket`."""
+        return f"{self.name_prefix}-{what}"
+
     @property
     def workforce_name(self) -> str:
         return f"{self.name_prefix}-workforce"
@@ -324,7 +328,8 @@ class EnvironmentConfig(Strict):
                 return team
         raise KeyError(name)
 
-    def job_specs(self) -> list[dict[str, Any]]:
-        from .jobs import job_spec
+    def job_specs(self) -> dict[str, Any]:
+        """JobSpec dicts by job name (see gt_config.jobs)."""
+        from .jobs import build_job_specs
 
-        return [job_spec(job) for job in self.jobs]
+        return build_job_specs(self.jobs)

@@ -98,3 +98,39 @@ class DeployContext(TypedDict, total=False):
 def as_int(value: Any) -> int:
     """CloudFormation delivers custom-resource numbers as strings; accept both."""
     return int(value)
+
+
+def job_context(
+    *,
+    partition: str,
+    region: str,
+    account: str,
+    name_prefix: str,
+    input_bucket: str,
+    output_bucket: str,
+    role_arn: str,
+    workteam_arns: dict[str, str],
+    manifest_uri: str,
+    output_kms_key_id: str | None = None,
+) -> DeployContext:
+    """The one layout of a job's deploy-time values: the labeling stack fills it with CloudFormation
+    tokens, `make plan` with ${Placeholders}, and the Lambda reads it back."""
+    context: DeployContext = {
+        "partition": partition,
+        "region": region,
+        "account": account,
+        "name_prefix": name_prefix,
+        "input_bucket": input_bucket,
+        "output_bucket": output_bucket,
+        "role_arn": role_arn,
+        "workteam_arns": dict(workteam_arns),
+        "manifest_uri": manifest_uri,
+    }
+    if output_kms_key_id:
+        context["output_kms_key_id"] = output_kms_key_id
+    return context
+
+
+def private_team(spec: JobSpec) -> str | None:
+    workforce = spec.get("workforce", {})
+    return workforce.get("team") if workforce.get("kind", "private") == "private" else None

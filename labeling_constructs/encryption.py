@@ -57,3 +57,17 @@ class DataKey(Construct):
                 resources=["*"],
             )
         )
+
+
+# What S3 and SNS need of a customer key for each kind of use, without wildcard actions.
+READ_ACTIONS = ["kms:Decrypt"]
+WRITE_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"]  # Decrypt: S3 multipart uploads need it
+
+
+def allow_key_use(grantee: iam.IGrantable, key: kms.IKey | None, actions: list[str]) -> None:
+    """Grant exactly `actions` on the key (CDK's grant_* helpers grant wildcard actions)."""
+    if key is None:
+        return
+    grantee.grant_principal.add_to_principal_policy(
+        iam.PolicyStatement(actions=sorted(set(actions)), resources=[key.key_arn])
+    )

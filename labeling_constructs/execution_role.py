@@ -12,8 +12,10 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from gt_rules.request import JOB_CONFIG_PREFIX
+
 from .encryption import KEY_USE_ACTIONS
-from .storage import JOB_CONFIG_PREFIX, LABELS_PREFIX
+from .storage import LABELS_PREFIX
 
 
 class GroundTruthExecutionRole(Construct):

@@ -10,6 +10,9 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from gt_rules.manifest import MANIFEST_AREA
+from gt_rules.request import OUTPUT_PREFIX
+
 # §4.4, exactly as DG:sms-cors-update gives it.
 IMAGE_TASK_CORS = s3.CorsRule(
     allowed_headers=[],
@@ -26,9 +29,9 @@ VIDEO_AND_POINT_CLOUD_CORS = s3.CorsRule(
     max_age=3000,
 )
 
-LABELS_PREFIX = "labels/"  # S3OutputPath of every job: s3://<output>/labels/<job>/...
-JOB_CONFIG_PREFIX = "job-config/"  # label category configs and worker templates
-MANIFEST_PREFIX = "_manifests/"  # input manifests, beside the data as the console does
+# Where things live in the buckets: defined once in gt_rules, which the Lambdas share.
+LABELS_PREFIX = OUTPUT_PREFIX  # S3OutputPath of every job: s3://<output>/labels/<job>/...
+MANIFEST_PREFIX = MANIFEST_AREA  # input manifests, beside the data as the console does
 
 
 class LabelingBuckets(Construct):

@@ -19,14 +19,13 @@ class EnvironmentStacks:
         self.labeling = LabelingStack(
             app,
             config=config,
-            input_bucket=self.storage.buckets.input,
-            output_bucket=self.storage.buckets.output,
             encryption_key=self.storage.encryption_key,
             execution_role=self.storage.execution_role.role,
             workteam_arns={name: team.workteam_arn for name, team in self.workforce.teams.items()},
         )
         # Jobs stop before the work team they use is deleted: destroy removes labeling first.
         self.labeling.add_dependency(self.workforce)
+        self.labeling.add_dependency(self.storage)  # the bucket imports carry no implicit dependency
 
     @property
     def all(self) -> list[cdk.Stack]:

@@ -1,15 +1,28 @@
-"""Labeling: input manifests and labeling jobs, run by the execution role of the storage stack."""
+"""Labeling: input manifests and labeling jobs from config, and job-state emails to their owners.
+
+Run by the execution role of the storage stack, for the work teams of the workforce stack. This
+stack depends on the workforce stack, so `cdk destroy` removes (stops) jobs before their teams.
+"""
 
 from __future__ import annotations
 
+import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from gt_config import EnvironmentConfig
+from gt_rules.naming import job_name_prefix
+from gt_rules.spec import JobSpec, job_context, private_team
+from gt_rules.task_types import TASK_TYPES
+from gt_rules.validation import MIN_OBJECTS_FOR_AUTOMATED_LABELING, spec_bool
+from labeling_constructs.input_manifest import InputManifest, InputManifestProvider
+from labeling_constructs.job_notifications import JobOwnerNotifications
+from labeling_constructs.labeling_job import LabelingJob, LabelingJobProvider
 
 from .base import EnvironmentStack
+from .nag import acknowledge_provider_framework, acknowledge_wildcard_resource
 
 
 class LabelingStack(EnvironmentStack):
@@ -18,8 +31,6 @@ class LabelingStack(EnvironmentStack):
         scope: Construct,
         *,
         config: EnvironmentConfig,
-        input_bucket: s3.IBucket,
-        output_bucket: s3.IBucket,
         encryption_key: kms.IKey | None,
         execution_role: iam.IRole,
         workteam_arns: dict[str, str],
@@ -27,8 +38,121 @@ class LabelingStack(EnvironmentStack):
         super().__init__(
             scope, config=config, component="labeling", description="manifests and labeling jobs"
         )
-        self.input_bucket = input_bucket
-        self.output_bucket = output_bucket
-        self.encryption_key = encryption_key
-        self.execution_role = execution_role
+        # Imported by the storage stack's named exports rather than by object reference: the
+        # bucket ARNs then read the same at construction as in the template, which lets cdk-nag
+        # acknowledgements for their object wildcards be computed instead of pasted.
+        self.input_bucket = s3.Bucket.from_bucket_attributes(
+            self,
+            "InputBucket",
+            bucket_name=cdk.Fn.import_value(config.export_name("input-bucket")),
+            encryption_key=encryption_key,
+        )
+        self.output_bucket = s3.Bucket.from_bucket_attributes(
+            self,
+            "OutputBucket",
+            bucket_name=cdk.Fn.import_value(config.export_name("output-bucket")),
+            encryption_key=encryption_key,
+        )
+        self.encryption_key, self.execution_role = encryption_key, execution_role
         self.workteam_arns = workteam_arns
+        self.job_provider = LabelingJobProvider(
+            self,
+            "LabelingJobs",
+            name_prefix=config.name_prefix,
+            execution_role=execution_role,
+            output_bucket=self.output_bucket,
+            encryption_key=encryption_key,
+        )
+        self.manifest_provider = InputManifestProvider(
+            self, "InputManifests", input_bucket=self.input_bucket, encryption_key=encryption_key
+        )
+        self.notifications = JobOwnerNotifications(
+            self,
+            "JobNotifications",
+            topic_name=f"{config.name_prefix}-job-owners",
+            job_arn_prefix=self.format_arn(
+                service="sagemaker",
+                resource="labeling-job",
+                resource_name=job_name_prefix(config.name_prefix),
+            ),
+            job_arn_pattern=self.job_provider.job_arn_pattern,
+            owner_emails=config.notifications.job_owner_emails,
+            encryption_key=encryption_key,
+        )
+        self.jobs: dict[str, LabelingJob] = {}
+        self.manifests: dict[str, InputManifest] = {}
+        for name, spec in config.job_specs().items():
+            self.jobs[name] = self._job(name, spec)
+        self._acknowledge()
+        cdk.CfnOutput(self, "JobOwnerTopicArn", value=self.notifications.topic.topic_arn)
+
+    def _job(self, name: str, spec: JobSpec) -> LabelingJob:
+        source = spec["input"]
+        if source["kind"] == "prefix":
+            manifest = InputManifest(
+                self,
+                f"Manifest-{name}",
+                provider=self.manifest_provider,
+                job_name=name,
+                input_bucket=self.input_bucket,
+                source=source,
+                max_objects=TASK_TYPES[spec["task_type"]].max_objects,
+                min_objects=MIN_OBJECTS_FOR_AUTOMATED_LABELING
+                if spec_bool(spec.get("automated_labeling"))
+                else 1,
+                revision=spec.get("revision", 0),
+            )
+            self.manifests[name] = manifest
+            manifest_uri = manifest.manifest_uri
+        elif source["kind"] == "job_output":
+            # Chaining: the earlier job's output manifest (config validation ordered and checked it).
+            manifest_uri = self.jobs[source["job"]].output_manifest_uri
+        else:
+            manifest_uri = source["manifest_uri"]
+        team = private_team(spec)
+        context = job_context(
+            partition=self.partition,
+            region=self.region,
+            account=self.account,
+            name_prefix=self.config.name_prefix,
+            input_bucket=self.input_bucket.bucket_name,
+            output_bucket=self.output_bucket.bucket_name,
+            role_arn=self.execution_role.role_arn,
+            workteam_arns={team: self.workteam_arns[team]} if team else {},
+            manifest_uri=manifest_uri,
+            output_kms_key_id=self.encryption_key.key_arn if self.encryption_key else None,
+        )
+        return LabelingJob(self, f"Job-{name}", provider=self.job_provider, spec=spec, context=context)
+
+    def _acknowledge(self) -> None:
+        jobs = self.job_provider
+        for function in jobs.handlers.functions:
+            acknowledge_wildcard_resource(
+                function.role.node.find_child("DefaultPolicy"),
+                jobs.job_arn_pattern,
+                "Labeling job names are generated per definition (<prefix>-<job>-<hash>); the wildcard is "
+                "this environment's name prefix only.",
+            )
+        acknowledge_wildcard_resource(
+            jobs.handlers.on_event.role.node.find_child("DefaultPolicy"),
+            jobs.config_objects,
+            "Writes only the job-config/ prefix of the output bucket: templates and label category configs.",
+        )
+        manifests = self.manifest_provider
+        manifest_policy = manifests.handlers.on_event.role.node.find_child("DefaultPolicy")
+        for resource, reason in [
+            (
+                manifests.input_objects,
+                "Reads input objects under any prefix a job names, to inline text items.",
+            ),
+            (manifests.manifest_objects, "Writes manifests under the _manifests/ prefix only."),
+        ]:
+            acknowledge_wildcard_resource(manifest_policy, resource, reason)
+        notifier_policy = self.notifications.notifier.role.node.find_child("DefaultPolicy")
+        acknowledge_wildcard_resource(
+            notifier_policy,
+            jobs.job_arn_pattern,
+            "Describes only this environment's labeling jobs (name prefix).",
+        )
+        for provider in (jobs.handlers, manifests.handlers):
+            acknowledge_provider_framework(provider.provider)

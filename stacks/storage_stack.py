@@ -14,10 +14,11 @@ from constructs import Construct
 
 from gt_config import EnvironmentConfig
 from gt_config.models import Encryption
+from gt_rules.request import JOB_CONFIG_PREFIX
 from labeling_constructs.encryption import DataKey
 from labeling_constructs.execution_role import GroundTruthExecutionRole
 from labeling_constructs.python_function import REPO_ROOT
-from labeling_constructs.storage import JOB_CONFIG_PREFIX, LABELS_PREFIX, LabelingBuckets
+from labeling_constructs.storage import LABELS_PREFIX, LabelingBuckets
 
 from .base import EnvironmentStack
 from .nag import (
@@ -71,13 +72,24 @@ class StorageStack(EnvironmentStack):
         self._acknowledge_execution_role_wildcards()
         if storage.upload_sample_data:
             self._upload_sample_data()
-        cdk.CfnOutput(self, "InputBucketName", value=self.buckets.input.bucket_name)
-        cdk.CfnOutput(self, "OutputBucketName", value=self.buckets.output.bucket_name)
+        # Named exports: other stacks import the buckets by these names (see LabelingStack).
+        cdk.CfnOutput(
+            self,
+            "InputBucketName",
+            value=self.buckets.input.bucket_name,
+            export_name=config.export_name("input-bucket"),
+        )
+        cdk.CfnOutput(
+            self,
+            "OutputBucketName",
+            value=self.buckets.output.bucket_name,
+            export_name=config.export_name("output-bucket"),
+        )
         cdk.CfnOutput(
             self,
             "ExecutionRoleArn",
             value=self.execution_role.role.role_arn,
-            export_name=f"{config.name_prefix}-execution-role-arn",
+            export_name=config.export_name("execution-role-arn"),
         )
 
     def _acknowledge_execution_role_wildcards(self) -> None:

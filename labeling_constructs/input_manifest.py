@@ -1,0 +1,94 @@
+"""Input manifests written from an S3 prefix: the console's "automated data setup" (§4.3) as code."""
+
+from __future__ import annotations
+
+import json
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from gt_rules.spec import InputSpec
+
+from .encryption import READ_ACTIONS, WRITE_ACTIONS, allow_key_use
+from .providers import HandlerProvider
+from .storage import MANIFEST_PREFIX
+
+RESOURCE_TYPE = "Custom::GroundTruthInputManifest"
+
+
+class InputManifestProvider(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        input_bucket: s3.IBucket,
+        encryption_key: kms.IKey | None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.handlers = HandlerProvider(
+            self,
+            "Handlers",
+            function_dir="manifest",
+            description="Writes Ground Truth input manifests from an S3 prefix",
+            on_event_timeout_seconds=900,  # 100,000 objects: listing plus, for text, one GET each
+            memory_size=512,
+        )
+        role = self.handlers.on_event.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="ListInput", actions=["s3:ListBucket"], resources=[input_bucket.bucket_arn]
+            )
+        )
+        self.input_objects = input_bucket.arn_for_objects("*")
+        self.manifest_objects = input_bucket.arn_for_objects(f"{MANIFEST_PREFIX}*")
+        role.add_to_principal_policy(
+            # Text data types inline each object's content into the manifest.
+            iam.PolicyStatement(sid="ReadInput", actions=["s3:GetObject"], resources=[self.input_objects])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="WriteManifests", actions=["s3:PutObject"], resources=[self.manifest_objects]
+            )
+        )
+        allow_key_use(role, encryption_key, READ_ACTIONS + WRITE_ACTIONS)
+
+
+class InputManifest(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        provider: InputManifestProvider,
+        job_name: str,
+        input_bucket: s3.IBucket,
+        source: InputSpec,
+        max_objects: int,
+        min_objects: int,
+        revision: int,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=provider.handlers.service_token,
+            resource_type=RESOURCE_TYPE,
+            properties={
+                "InputBucket": input_bucket.bucket_name,
+                "Prefix": source.get("prefix", ""),
+                "DataType": source.get("data_type", ""),
+                "Selection": json.dumps(source.get("selection", {"mode": "all"}), sort_keys=True),
+                "ManifestBucket": input_bucket.bucket_name,
+                "JobName": job_name,
+                "MaxObjects": max_objects,
+                "MinObjects": min_objects,
+                # Bumping the job's revision re-scans the prefix (new objects since the last deploy).
+                "Revision": revision,
+            },
+        )
+        self.manifest_uri = self.resource.get_att_string("ManifestUri")
+        self.object_count = self.resource.get_att_string("ObjectCount")

@@ -1,0 +1,73 @@
+"""Job-state emails: an EventBridge rule on Ground Truth job state changes of this environment,
+a notifier that turns them into readable messages, and the job-owner topic (§8.1)."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from constructs import Construct
+
+from .encryption import WRITE_ACTIONS, allow_key_use
+from .python_function import PythonHandlerFunction
+
+DETAIL_TYPE = "SageMaker Ground Truth Labeling Job State Change"
+
+
+class JobOwnerNotifications(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        topic_name: str,
+        job_arn_prefix: str,
+        job_arn_pattern: str,
+        owner_emails: list[str],
+        encryption_key: kms.IKey | None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.topic = sns.Topic(
+            self,
+            "Topic",
+            topic_name=topic_name,
+            display_name="Ground Truth jobs",
+            master_key=encryption_key,
+            enforce_ssl=True,
+        )
+        for email in owner_emails:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+        self.notifier = PythonHandlerFunction(
+            self,
+            "Notifier",
+            function_dir="job_notifier",
+            handler="handler.handler",
+            description="Emails job owners when a labeling job completes, fails or stops",
+            environment={"TOPIC_ARN": self.topic.topic_arn},
+            timeout_seconds=60,
+            memory_size=128,
+        )
+        self.notifier.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["sns:Publish"], resources=[self.topic.topic_arn])
+        )
+        allow_key_use(self.notifier.role, encryption_key, WRITE_ACTIONS)
+        self.notifier.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["sagemaker:DescribeLabelingJob"], resources=[job_arn_pattern])
+        )
+        self.rule = events.Rule(
+            self,
+            "StateChange",
+            description="Ground Truth labeling job state changes of this environment",
+            event_pattern=events.EventPattern(
+                source=["aws.sagemaker"],
+                detail_type=[DETAIL_TYPE],
+                # Only this environment's jobs: their ARNs share the environment's name prefix.
+                resources=events.Match.prefix(job_arn_prefix),
+            ),
+            targets=[targets.LambdaFunction(self.notifier.function, retry_attempts=4)],
+        )
+        cdk.Tags.of(self.rule).add("purpose", "job-notifications")
