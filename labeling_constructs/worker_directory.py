@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct, IDependable
+
+
+@dataclass(frozen=True)
+class TeamMembers:
+    team: str  # the team's config name
+    group_name: str  # its Cognito group (a token when the group is created in the same stack)
+    emails: Sequence[str]
 
 
 def worker_id(email: str) -> str:
@@ -21,20 +29,21 @@ class WorkerDirectory(Construct):
         construct_id: str,
         *,
         user_pool_id: str,
-        members_by_group: Mapping[str, Sequence[str]],
+        teams: Sequence[TeamMembers],
         invite_after: Sequence[IDependable],
     ) -> None:
-        """`members_by_group` maps a Cognito group name (or token) to its workers' emails."""
         super().__init__(scope, construct_id)
         self.users: dict[str, cognito.CfnUserPoolUser] = {}
-        for group_name, emails in members_by_group.items():
-            for email in emails:
+        for team in teams:
+            for email in team.emails:
                 user = self._user(user_pool_id, email, invite_after)
                 cognito.CfnUserPoolUserToGroupAttachment(
                     self,
-                    f"Member{worker_id(email)}{worker_id(str(group_name))}",
+                    # From the team's config name, never from the group token: token strings
+                    # differ between runs, and the logical id must not.
+                    f"Member-{team.team}-{worker_id(email)}",
                     user_pool_id=user_pool_id,
-                    group_name=group_name,
+                    group_name=team.group_name,
                     username=user.ref,
                 )
 

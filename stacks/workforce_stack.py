@@ -9,7 +9,7 @@ from constructs import Construct
 from gt_config import EnvironmentConfig
 from gt_config.models import WorkforceMode
 from labeling_constructs.work_team import PrivateWorkTeam
-from labeling_constructs.worker_directory import WorkerDirectory
+from labeling_constructs.worker_directory import TeamMembers, WorkerDirectory
 from labeling_constructs.worker_pool import WorkerUserPool
 from labeling_constructs.workforce import CognitoWorkforce, OidcWorkforce
 
@@ -108,10 +108,12 @@ class WorkforceStack(EnvironmentStack):
                 self,
                 "WorkerDirectory",
                 user_pool_id=pool_id,
-                members_by_group={
-                    self.teams[team.name].group.ref: team.workers  # type: ignore[union-attr]
+                teams=[
+                    TeamMembers(
+                        team=team.name, group_name=self.teams[team.name].group.ref, emails=team.workers
+                    )  # type: ignore[union-attr]
                     for team in config.teams
-                },
+                ],
                 invite_after=[work_team.workteam for work_team in self.teams.values()],
             )
         if self.pool is not None:

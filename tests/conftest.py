@@ -9,3 +9,13 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
 for variable in ("CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"):
     os.environ.pop(variable, None)  # synth must not depend on the machine's AWS setup
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """With xdist, every synth-backed test runs on one worker, so each environment is
+    synthesized once per session; the unit and handler tests spread over the other."""
+    import pytest
+
+    for item in items:
+        if "/tests/infra/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.xdist_group("synth"))

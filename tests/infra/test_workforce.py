@@ -176,3 +176,10 @@ def test_topic_encryption_follows_the_environment(env_fixture: str, request: pyt
         assert all("KmsMasterKeyId" in t for t in topics)
     else:
         assert all("KmsMasterKeyId" not in t for t in topics)
+
+
+def test_synthesis_is_deterministic_within_a_process() -> None:
+    """Logical ids must not come from token strings, whose numbers depend on what ran before."""
+    first = _synth_workforce({"teams": TWO_TEAMS})
+    second = _synth_workforce({"teams": TWO_TEAMS})
+    assert first == second
