@@ -79,6 +79,14 @@ def _environment_violations(config: EnvironmentConfig) -> list[Violation]:
     violations += _team_violations(config)
     violations += _workforce_violations(config)
     violations += _job_violations(config)
+    if config.budget.enabled and not config.budget.emails:
+        violations.append(
+            Violation(
+                "budget.emails",
+                [],
+                "at least one address when the budget is enabled (its alerts need a recipient)",
+            )
+        )
     return violations
 
 

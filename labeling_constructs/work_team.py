@@ -5,6 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import custom_resources as cr
 from constructs import Construct
@@ -99,6 +100,21 @@ class PrivateWorkTeam(Construct):
             ),
             policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=[self.workteam.ref]),
             install_latest_aws_sdk=False,
+            log_group=_portal_lookup_logs(self),
         )
         lookup.node.add_dependency(self.workteam)
         return "https://" + lookup.get_response_field("Workteam.SubDomain")
+
+
+def _portal_lookup_logs(scope: Construct) -> logs.ILogGroup:
+    """One destroyable log group for the stack's AwsCustomResource singleton (all teams share it)."""
+    stack = cdk.Stack.of(scope)
+    existing = stack.node.try_find_child("PortalLookupLogs")
+    if isinstance(existing, logs.LogGroup):
+        return existing
+    return logs.LogGroup(
+        stack,
+        "PortalLookupLogs",
+        retention=logs.RetentionDays.ONE_WEEK,
+        removal_policy=cdk.RemovalPolicy.DESTROY,
+    )

@@ -9,6 +9,7 @@ from gt_config import EnvironmentConfig
 
 from .labeling_stack import LabelingStack
 from .storage_stack import StorageStack
+from .teardown_stack import TeardownStack
 from .workforce_stack import WorkforceStack
 
 
@@ -26,10 +27,20 @@ class EnvironmentStacks:
         # Jobs stop before the work team they use is deleted: destroy removes labeling first.
         self.labeling.add_dependency(self.workforce)
         self.labeling.add_dependency(self.storage)  # the bucket imports carry no implicit dependency
+        self.teardown = TeardownStack(
+            app,
+            config=config,
+            job_arn_pattern=self.labeling.job_provider.job_arn_pattern,
+            report_topic=self.labeling.notifications.topic,
+            topic_key=self.storage.encryption_key,
+        )
+        # Destroyed first: its clean-up stops running jobs while their work teams still exist.
+        for stack in (self.labeling, self.workforce, self.storage):
+            self.teardown.add_dependency(stack)
 
     @property
     def all(self) -> list[cdk.Stack]:
-        return [self.storage, self.workforce, self.labeling]
+        return [self.storage, self.workforce, self.labeling, self.teardown]
 
 
 # Feature flags live here rather than in cdk.json, so tests that build the app directly get the

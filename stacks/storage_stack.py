@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
@@ -129,6 +130,13 @@ class StorageStack(EnvironmentStack):
             destination_bucket=self.buckets.input,
             prune=False,  # never delete the user's own data beside the samples
             memory_limit=256,
+            # An explicit log group, destroyed with the stack (an implicit one would outlive it).
+            log_group=logs.LogGroup(
+                self,
+                "SampleDataLogs",
+                retention=logs.RetentionDays.ONE_WEEK,
+                removal_policy=cdk.RemovalPolicy.DESTROY,
+            ),
         )
         # CDK's own copy function (a singleton at stack level): its grants are CDK's, not ours.
         reason = (

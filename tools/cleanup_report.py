@@ -485,7 +485,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m tools.cleanup_report",
         description="List what of an environment is still in the AWS account and its rough monthly cost.",
     )
-    parser.add_argument("--name-prefix", required=True, help="<project>-<env>, e.g. gtlab-dev")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--env", help="an environment of config/ (its prefix and Region come from there)")
+    target.add_argument("--name-prefix", help="<project>-<env>, e.g. gtlab-dev")
     parser.add_argument(
         "--region", default=None, help="AWS Region (default: from the AWS profile or AWS_REGION)"
     )
@@ -494,6 +496,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    environment = None
+    if args.env:
+        from gt_config import ConfigError, load_environment
+
+        try:
+            config = load_environment(args.env)
+        except ConfigError as error:
+            print(error, file=sys.stderr)
+            return 2
+        args.name_prefix, environment = config.name_prefix, config.name
+        args.region = args.region or config.region
     violations = name_prefix_violations(args.name_prefix, "--name-prefix")
     if violations:
         print("; ".join(str(v) for v in violations), file=sys.stderr)
@@ -503,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         if not session.region_name:
             print("No AWS Region set: pass --region or set AWS_REGION and try again.", file=sys.stderr)
             return 2
-        return run_report(build_clients(session), args.name_prefix, out=sys.stdout)
+        return run_report(build_clients(session), args.name_prefix, out=sys.stdout, environment=environment)
     except CannotRun as exc:
         print(str(exc), file=sys.stderr)
         return 2

@@ -20,7 +20,6 @@ from aws_cdk.assertions import Template
 from gt_config import EnvironmentConfig, load_environment
 from stacks.app_factory import EnvironmentStacks, build_app
 
-
 # cfn-lint takes seconds to import; do it while synth keeps Node busy (the GIL is free while
 # Python waits on jsii's pipe), so the cfn-lint tests do not pay for it afterwards.
 threading.Thread(target=importlib.import_module, args=("cfnlint.api",), daemon=True).start()

@@ -19,7 +19,7 @@ MACHINE_PATH = re.compile(r"(/tmp/|/home/|/root/|/work/|/Users/|[A-Z]:\\\\)")
 
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
-@pytest.mark.parametrize("component", ["storage", "workforce", "labeling"])
+@pytest.mark.parametrize("component", ["storage", "workforce", "labeling", "teardown"])
 def test_template_snapshot(
     synth: Callable[[str], Synthesized], env: str, component: str, snapshot: SnapshotAssertion
 ) -> None:

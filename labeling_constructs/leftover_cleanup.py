@@ -1,0 +1,73 @@
+"""On destroy, clears what AWS created outside CloudFormation for our jobs (§8.2, §5.1):
+stops still-running jobs before their work team goes, deletes streaming jobs' `GroundTruth-<job>`
+queues and our jobs' log streams in /aws/sagemaker/LabelingJobs."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import ArnFormat
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from gt_rules.project import LABELING_JOB_LOG_GROUP, STREAMING_QUEUE_PREFIX
+
+from .providers import HandlerProvider
+
+RESOURCE_TYPE = "Custom::GroundTruthLeftoverCleanup"
+
+
+class LeftoverCleanup(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, name_prefix: str, job_arn_pattern: str
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        self.handlers = HandlerProvider(
+            self,
+            "Handlers",
+            function_dir="cleanup",
+            description=f"Stops {name_prefix} jobs and deletes their queues and log streams on destroy",
+            on_event_timeout_seconds=600,
+        )
+        role = self.handlers.on_event.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["sagemaker:ListLabelingJobs"], resources=["*"])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["sagemaker:StopLabelingJob"], resources=[job_arn_pattern])
+        )
+        # ListQueues takes no resource-level permission; deletion is limited to our jobs' queues.
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["sqs:ListQueues"], resources=["*"]))
+        self.queue_pattern = stack.format_arn(
+            service="sqs",
+            resource=f"{STREAMING_QUEUE_PREFIX}{name_prefix}-*",
+            arn_format=ArnFormat.NO_RESOURCE_NAME,
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["sqs:DeleteQueue"], resources=[self.queue_pattern])
+        )
+        self.log_streams = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=f"{LABELING_JOB_LOG_GROUP}:log-stream:{name_prefix}-*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        self.log_group = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=f"{LABELING_JOB_LOG_GROUP}:*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["logs:DescribeLogStreams"], resources=[self.log_group])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["logs:DeleteLogStream"], resources=[self.log_streams])
+        )
+        self.resource = cdk.CustomResource(
+            self,
+            "Resource",
+            service_token=self.handlers.service_token,
+            resource_type=RESOURCE_TYPE,
+            properties={"NamePrefix": name_prefix},
+        )
