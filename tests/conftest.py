@@ -7,6 +7,8 @@ import os
 # Must be set before jsii starts Node (first CDK import that instantiates anything).
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.setdefault("CDK_DISABLE_CLI_TELEMETRY", "true")
+# cfn-lint (tests/infra/test_checks_pass.py) replaces CDK's slower built-in validator.
+os.environ.setdefault("CDK_VALIDATION", "false")
 for variable in ("CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"):
     os.environ.pop(variable, None)  # synth must not depend on the machine's AWS setup
 
