@@ -36,6 +36,9 @@ class InputManifestProvider(Construct):
             description="Writes Ground Truth input manifests from an S3 prefix",
             on_event_timeout_seconds=900,  # 100,000 objects: listing plus, for text, one GET each
             memory_size=512,
+            # The manifest is staged in /tmp: 100,000 text items of up to 20,000 characters (§4.1)
+            # can reach about 2 GB. Ephemeral storage is billed only while the function runs.
+            ephemeral_storage_mib=4096,
         )
         role = self.handlers.on_event.role
         role.add_to_principal_policy(

@@ -23,6 +23,7 @@ class HandlerProvider(Construct):
         environment: dict[str, str] | None = None,
         on_event_timeout_seconds: int = 300,
         memory_size: int = 256,
+        ephemeral_storage_mib: int = 512,
         wait: bool = False,
         query_interval_seconds: int = 30,
         total_timeout_minutes: int = 15,
@@ -37,6 +38,7 @@ class HandlerProvider(Construct):
             environment=environment,
             timeout_seconds=on_event_timeout_seconds,
             memory_size=memory_size,
+            ephemeral_storage_mib=ephemeral_storage_mib,
         )
         self.is_complete: PythonHandlerFunction | None = None
         if wait:

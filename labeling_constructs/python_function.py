@@ -65,6 +65,7 @@ class PythonHandlerFunction(Construct):
         environment: dict[str, str] | None = None,
         timeout_seconds: int = 300,
         memory_size: int = 256,
+        ephemeral_storage_mib: int = 512,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -90,6 +91,7 @@ class PythonHandlerFunction(Construct):
             environment=environment or {},
             timeout=cdk.Duration.seconds(timeout_seconds),
             memory_size=memory_size,
+            ephemeral_storage_size=cdk.Size.mebibytes(ephemeral_storage_mib),
             log_group=self.log_group,
             role=self.role,
             architecture=lambda_.Architecture.ARM_64,
