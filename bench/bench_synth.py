@@ -56,9 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CDK_VALIDATION={os.environ.get('CDK_VALIDATION', '(unset: CDK default, on)')}")
     for name in APPS:
         print(f"{name:5s} best {best[name]:6.2f} s  median {median[name]:6.2f} s")
-    print(
-        f"ratio ours/empty: best {best['ours'] / best['empty']:.2f}  median {median['ours'] / median['empty']:.2f}"
-    )
+    ratio_best, ratio_median = best["ours"] / best["empty"], median["ours"] / median["empty"]
+    print(f"ratio ours/empty: best {ratio_best:.2f}  median {ratio_median:.2f}")
     return 0
 
 
