@@ -17,6 +17,9 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 # CDK's built-in template validator costs ~4 s per synth and checks a subset of what cfn-lint
 # checks with the full CloudFormation schemas; `make synth` and the tests run cfn-lint instead.
 export CDK_VALIDATION := false
+# Cache bytecode even where the machine says not to: recompiling aws_cdk's generated modules
+# costs seconds on every synth and in every test worker (docs/performance.md).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install synth test lint plan bench clean
 
@@ -44,6 +47,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 test: install lint
+	$(PY) -c "import stacks.app_factory"  # compile aws_cdk's bytecode once, not in each worker
 	$(PY) -m pytest
 
 plan: $(VENV)/.installed
