@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
-from gt_rules.spec import JobSpec
+from gt_rules.errors import Violation
+from gt_rules.manifest import MANIFEST_AREA
+from gt_rules.spec import DeployContext, JobSpec, job_context, private_team
 
-from .models import JobConfig
+from .models import Encryption, EnvironmentConfig, JobConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,3 +65,48 @@ def build_job_specs(jobs: list[JobConfig], *, repo_root: Path = REPO_ROOT) -> di
     specs = {job.name: job_spec(job, repo_root=repo_root) for job in jobs}
     fill_audit_attribute_names(specs)
     return specs
+
+
+def placeholder_context(config: EnvironmentConfig, name: str, spec: JobSpec) -> DeployContext:
+    """The labeling stack's context for this job, with a named placeholder for each token."""
+    source = spec["input"]
+    if source["kind"] == "prefix":
+        manifest_uri = f"s3://${{InputBucket}}/{MANIFEST_AREA}{name}/${{ManifestDigest}}.manifest"
+    elif source["kind"] == "job_output":
+        manifest_uri = f"${{OutputManifestUri:{source['job']}}}"
+    else:
+        manifest_uri = source["manifest_uri"]
+    team = private_team(spec)
+    return job_context(
+        partition="aws",
+        region=config.region,
+        account=config.account or "${AWS::AccountId}",
+        name_prefix=config.name_prefix,
+        input_bucket="${InputBucket}",
+        output_bucket="${OutputBucket}",
+        role_arn="${ExecutionRoleArn}",
+        workteam_arns={team: f"${{WorkteamArn:{team}}}"} if team else {},
+        manifest_uri=manifest_uri,
+        output_kms_key_id="${DataKeyArn}" if config.storage.encryption == Encryption.KMS else None,
+    )
+
+
+@functools.cache
+def _sagemaker_model() -> dict[str, Any]:
+    from gt_rules.service_model import load_sagemaker_model
+
+    return load_sagemaker_model()
+
+
+def request_violations(config: EnvironmentConfig, name: str, spec: JobSpec) -> list[Violation]:
+    """The job's CreateLabelingJob request, as `make plan` shows it, against botocore's SageMaker
+    model: the patterns, lengths and ranges botocore itself never checks (§1.1). Placeholders
+    (deploy-time values) are skipped; the Lambda checks the real request again."""
+    from gt_rules.request import plan_job
+    from gt_rules.service_model import service_model_violations
+
+    request = plan_job(spec, placeholder_context(config, name, spec)).request
+    return [
+        Violation(f"request.{v.field}", v.value, f"CreateLabelingJob: {v.rule}")
+        for v in service_model_violations(request, model=_sagemaker_model())
+    ]

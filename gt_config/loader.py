@@ -152,7 +152,7 @@ def _job_violations(config: EnvironmentConfig) -> list[Violation]:
     # Imported here: the Ground Truth job rules are only needed once jobs are declared.
     from gt_rules.validation import validate_job_name_part, validate_job_spec
 
-    from .jobs import fill_audit_attribute_names, job_spec
+    from .jobs import fill_audit_attribute_names, job_spec, request_violations
 
     violations: list[Violation] = []
     specs: dict[str, Any] = {}
@@ -181,5 +181,7 @@ def _job_violations(config: EnvironmentConfig) -> list[Violation]:
         found = validate_job_spec(
             specs[job.name], region=config.region, private_teams=private_teams, other_jobs=others
         )
+        if not found:  # only a valid spec can be planned; then botocore's model has the last word
+            found = request_violations(config, job.name, specs[job.name])
         violations += [Violation(f"jobs[{index}]({job.name}).{v.field}", v.value, v.rule) for v in found]
     return violations

@@ -13,37 +13,13 @@ import sys
 from pathlib import Path
 
 from gt_config import ConfigError, EnvironmentConfig, load_environment
-from gt_rules.manifest import MANIFEST_AREA
+from gt_config.jobs import placeholder_context
 from gt_rules.pricing import estimate_job_cost
 from gt_rules.request import JobPlan, plan_job
-from gt_rules.spec import DeployContext, JobSpec, job_context, private_team
+from gt_rules.spec import JobSpec
 from gt_rules.validation import job_spec_warnings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def placeholder_context(config: EnvironmentConfig, name: str, spec: JobSpec) -> DeployContext:
-    """The labeling stack's context for this job, with a named placeholder for each token."""
-    source = spec["input"]
-    if source["kind"] == "prefix":
-        manifest_uri = f"s3://${{InputBucket}}/{MANIFEST_AREA}{name}/${{ManifestDigest}}.manifest"
-    elif source["kind"] == "job_output":
-        manifest_uri = f"${{OutputManifestUri:{source['job']}}}"
-    else:
-        manifest_uri = source["manifest_uri"]
-    team = private_team(spec)
-    return job_context(
-        partition="aws",
-        region=config.region,
-        account=config.account or "${AWS::AccountId}",
-        name_prefix=config.name_prefix,
-        input_bucket="${InputBucket}",
-        output_bucket="${OutputBucket}",
-        role_arn="${ExecutionRoleArn}",
-        workteam_arns={team: f"${{WorkteamArn:{team}}}"} if team else {},
-        manifest_uri=manifest_uri,
-        output_kms_key_id="${DataKeyArn}" if config.storage.encryption.value == "kms" else None,
-    )
 
 
 def object_count(config: EnvironmentConfig, spec: JobSpec) -> tuple[int, str]:

@@ -352,3 +352,28 @@ def test_render_report() -> None:
 )
 def test_classify_arn(arn: str, expected: tuple[str, str, str] | None) -> None:
     assert classify_arn(arn) == expected
+
+
+def test_env_option_reads_prefix_and_region_from_config_and_needs_credentials(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for variable in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_PROFILE",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert cleanup_report.main(["--env", "dev"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("No AWS credentials found")
+    assert "Traceback" not in err
+
+
+def test_env_option_with_an_unknown_environment(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cleanup_report.main(["--env", "staging"]) == 2
+    assert "unknown environment; known: dev, prod" in capsys.readouterr().err

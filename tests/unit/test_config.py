@@ -174,3 +174,28 @@ def test_job_errors_name_environment_job_field_value_and_rule() -> None:
 def test_duplicate_job_names() -> None:
     fashion = load().jobs[0].model_dump(mode="json")
     assert "jobs[1](fashion).name = 'fashion': job names must be unique" in error(jobs=[fashion, fashion])
+
+
+def test_each_planned_request_is_checked_against_botocores_model() -> None:
+    from gt_config.jobs import request_violations
+
+    config = load()
+    spec = dict(config.job_specs()["fashion"])
+    assert request_violations(config, "fashion", spec) == []
+    spec["title"] = "t" * 129  # past TaskTitle's max of 128, which botocore does not check itself
+    (violation,) = request_violations(config, "fashion", spec)
+    assert violation.field == "request.HumanTaskConfig.TaskTitle"
+    assert violation.rule.startswith("CreateLabelingJob:")
+
+
+def test_model_violations_fail_synth_with_environment_and_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gt_rules import service_model
+    from gt_rules.errors import Violation
+
+    def one(request: dict, **_: object) -> list[Violation]:
+        return [Violation("HumanTaskConfig.TaskTitle", request["HumanTaskConfig"]["TaskTitle"], "too long")]
+
+    monkeypatch.setattr(service_model, "service_model_violations", one)
+    message = error()
+    assert "jobs[0](fashion).request.HumanTaskConfig.TaskTitle = 'Classify Fashion Images" in message
+    assert "CreateLabelingJob: too long" in message
