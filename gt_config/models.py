@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from gt_rules.patterns import COGNITO_POOL_ID_RE, EMAIL_RE, OIDC_ENDPOINT_RE, OIDC_GROUP_MAX
 
@@ -21,6 +21,22 @@ TEAM_NAME_RE = re.compile(r"[a-z0-9](-?[a-z0-9])*")
 ACCOUNT_RE = re.compile(r"\d{12}")
 # Cognito refuses hosted-UI domain prefixes containing these words.
 COGNITO_RESERVED_WORDS = ("aws", "amazon", "cognito")
+
+
+def _check_emails(value: list[str], info: ValidationInfo) -> list[str]:
+    seen: set[str] = set()
+    for index, email in enumerate(value):
+        if not EMAIL_RE.fullmatch(email):
+            raise ValueError(f"{info.field_name}[{index}] {email!r} is not an email address")
+        if email.lower() in seen:
+            raise ValueError(
+                f"{info.field_name}[{index}] {email!r} is listed twice (emails are case-insensitive)"
+            )
+        seen.add(email.lower())
+    return value
+
+
+EmailList = Annotated[list[str], AfterValidator(_check_emails)]
 
 
 class Strict(BaseModel):
@@ -98,7 +114,7 @@ class WorkforceConfig(Strict):
 class TeamConfig(Strict):
     name: str
     description: Annotated[str, Field(min_length=1, max_length=200)]
-    workers: list[str] = []
+    workers: EmailList = []
     # OIDC workforces: the IdP groups (claim sagemaker:groups) that make up this team.
     oidc_groups: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=OIDC_GROUP_MAX)]], Field(max_length=10)
@@ -114,46 +130,18 @@ class TeamConfig(Strict):
             )
         return value
 
-    @field_validator("workers")
-    @classmethod
-    def _emails(cls, value: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for index, email in enumerate(value):
-            if not EMAIL_RE.fullmatch(email):
-                raise ValueError(f"workers[{index}] {email!r} is not an email address")
-            if email.lower() in seen:
-                raise ValueError(f"workers[{index}] {email!r} is listed twice (emails are case-insensitive)")
-            seen.add(email.lower())
-        return value
-
 
 class NotificationsConfig(Strict):
     # Job owners: emailed when a labeling job completes, fails or stops, and by the reaper.
-    job_owner_emails: list[str] = []
-
-    @field_validator("job_owner_emails")
-    @classmethod
-    def _emails(cls, value: list[str]) -> list[str]:
-        for index, email in enumerate(value):
-            if not EMAIL_RE.fullmatch(email):
-                raise ValueError(f"job_owner_emails[{index}] {email!r} is not an email address")
-        return value
+    job_owner_emails: EmailList = []
 
 
 class BudgetConfig(Strict):
     enabled: bool = True
     monthly_limit_usd: Annotated[Decimal, Field(gt=0, le=1_000_000)] = Decimal("10")
-    emails: list[str] = []
+    emails: EmailList = []
     actual_threshold_percent: Annotated[int, Field(ge=1, le=1000)] = 80
     forecast_threshold_percent: Annotated[int, Field(ge=1, le=1000)] = 100
-
-    @field_validator("emails")
-    @classmethod
-    def _emails(cls, value: list[str]) -> list[str]:
-        for index, email in enumerate(value):
-            if not EMAIL_RE.fullmatch(email):
-                raise ValueError(f"emails[{index}] {email!r} is not an email address")
-        return value
 
 
 class ReaperConfig(Strict):

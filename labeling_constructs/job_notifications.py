@@ -8,11 +8,10 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from .encryption import WRITE_ACTIONS, allow_key_use
+from .notification_topic import NotificationTopic
 from .python_function import PythonHandlerFunction
 
 DETAIL_TYPE = "SageMaker Ground Truth Labeling Job State Change"
@@ -31,16 +30,15 @@ class JobOwnerNotifications(Construct):
         encryption_key: kms.IKey | None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.topic = sns.Topic(
+        # Only our notifier and the teardown stack's reaper publish, by IAM grant: no service principal.
+        self.topic = NotificationTopic(
             self,
-            "Topic",
+            "Owners",
             topic_name=topic_name,
             display_name="Ground Truth jobs",
-            master_key=encryption_key,
-            enforce_ssl=True,
-        )
-        for email in owner_emails:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+            encryption_key=encryption_key,
+            emails=owner_emails,
+        ).topic
         self.notifier = PythonHandlerFunction(
             self,
             "Notifier",

@@ -1,4 +1,5 @@
-"""A Standard SNS topic that an AWS service may publish to, and nobody may reach without TLS."""
+"""A Standard SNS topic with email subscribers that nobody may reach without TLS, and that an AWS
+service may publish to when one is named."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 
-class ServiceNotificationTopic(Construct):
+class NotificationTopic(Construct):
     """Standard, not FIFO: FIFO topics accept only SQS subscribers, never email (§6.5)."""
 
     def __init__(
@@ -20,8 +21,8 @@ class ServiceNotificationTopic(Construct):
         *,
         topic_name: str,
         display_name: str,
-        publisher_service: str,
-        publisher_source_arn: str,
+        publisher_service: str | None = None,
+        publisher_source_arn: str | None = None,
         encryption_key: kms.IKey | None,
         emails: list[str],
     ) -> None:
@@ -34,7 +35,16 @@ class ServiceNotificationTopic(Construct):
             master_key=encryption_key,
             enforce_ssl=True,
         )
-        # §6.5: SageMaker publishes for our own account's resources only.
+        if publisher_service is None:
+            if publisher_source_arn is not None:
+                raise ValueError("publisher_source_arn needs publisher_service")
+        else:
+            self._allow_service(publisher_service, publisher_source_arn or "")
+        for email in emails:
+            self.topic.add_subscription(subscriptions.EmailSubscription(email))
+
+    def _allow_service(self, publisher_service: str, publisher_source_arn: str) -> None:
+        # §6.5: the service publishes for our own account's resources only.
         self.topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowServicePublish",
@@ -47,5 +57,3 @@ class ServiceNotificationTopic(Construct):
                 },
             )
         )
-        for email in emails:
-            self.topic.add_subscription(subscriptions.EmailSubscription(email))

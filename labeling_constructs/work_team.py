@@ -10,7 +10,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from .notification_topic import ServiceNotificationTopic
+from .notification_topic import NotificationTopic
 
 
 class PrivateWorkTeam(Construct):
@@ -30,7 +30,7 @@ class PrivateWorkTeam(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
-        self.notifications = ServiceNotificationTopic(
+        self.notifications = NotificationTopic(
             self,
             "Notifications",
             topic_name=f"{workteam_name}-tasks",

@@ -199,3 +199,10 @@ def test_model_violations_fail_synth_with_environment_and_job(monkeypatch: pytes
     message = error()
     assert "jobs[0](fashion).request.HumanTaskConfig.TaskTitle = 'Classify Fashion Images" in message
     assert "CreateLabelingJob: too long" in message
+
+
+@pytest.mark.parametrize(("section", "field"), [("notifications", "job_owner_emails"), ("budget", "emails")])
+def test_every_email_list_is_checked(section: str, field: str) -> None:
+    assert f"{section}.{field} = ['x@']: {field}[0] 'x@' is not an email address" in error(
+        **{section: {field: ["x@"]}}
+    )
