@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import RuleViolation, Violation
+from .lifecycle import output_manifest_uri
 from .naming import physical_job_name
 from .pricing import price_to_usd_amount
 from .project import JOB_TAG_KEY
@@ -70,7 +71,7 @@ def output_path(output_bucket: str) -> str:
 
 def plan_output_manifest_uri(output_bucket: str, job_name: str) -> str:
     """Where Ground Truth writes the final manifest (§5.1)."""
-    return f"{output_path(output_bucket)}{job_name}/manifests/output/output.manifest"
+    return output_manifest_uri(output_path(output_bucket), job_name)
 
 
 def _required(ctx: DeployContext, key: str) -> str:
