@@ -40,6 +40,7 @@ synth: install
 	rm -rf $(OUT)
 	$(CDK) synth --all --quiet -c env=$(ENV) --output $(OUT)
 	$(VENV)/bin/cfn-lint --ignore-checks W3005 -- $(OUT)/*.template.json
+	@echo "cfn-lint: no errors in $(OUT)/*.template.json"
 	$(PY) -m tools.summary $(OUT)
 
 lint: $(VENV)/.installed
