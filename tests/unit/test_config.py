@@ -206,3 +206,56 @@ def test_every_email_list_is_checked(section: str, field: str) -> None:
     assert f"{section}.{field} = ['x@']: {field}[0] 'x@' is not an email address" in error(
         **{section: {field: ["x@"]}}
     )
+
+
+def test_custom_keypoint_job_uses_its_template_and_own_lambdas() -> None:
+    from gt_config.jobs import placeholder_context
+    from gt_rules.request import plan_job
+
+    pre = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-pre"
+    acs = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-acs"
+    keypoints = {
+        "name": "keypoints",
+        "task_type": "custom",
+        "labels": ["Left eye", "Right eye", "Nose"],
+        "title": "Mark keypoints",
+        "description": "Mark the eyes and the nose",
+        "instructions": {"short": "Mark the eyes and the nose."},
+        "input": {"kind": "prefix", "prefix": "faces/", "data_type": "images"},
+        "workforce": {"kind": "private", "team": "super-labelers"},
+        "custom": {
+            "template_file": "examples/keypoints.liquid",
+            "pre_lambda_arn": pre,
+            "acs_lambda_arn": acs,
+        },
+    }
+    config = load(jobs=[keypoints])
+    spec = config.job_specs()["keypoints"]
+    plan = plan_job(spec, placeholder_context(config, "keypoints", spec))
+    human = plan.request["HumanTaskConfig"]
+    assert human["PreHumanTaskLambdaArn"] == pre
+    assert human["AnnotationConsolidationConfig"]["AnnotationConsolidationLambdaArn"] == acs
+    assert "UiTemplateS3Uri" in human["UiConfig"]
+    template = next(a for a in plan.artifacts if a.key.endswith("template.liquid"))
+    assert "<crowd-keypoint" in template.body
+
+
+def test_custom_job_with_a_missing_template_file_is_a_config_error() -> None:
+    job = {
+        "name": "keypoints",
+        "task_type": "custom",
+        "labels": ["Nose"],
+        "title": "t",
+        "description": "d",
+        "instructions": {"short": "s"},
+        "input": {"kind": "prefix", "prefix": "faces/", "data_type": "images"},
+        "workforce": {"kind": "private", "team": "super-labelers"},
+        "custom": {
+            "template_file": "examples/missing.liquid",
+            "pre_lambda_arn": "arn:aws:lambda:us-east-1:111122223333:function:pre",
+            "acs_lambda_arn": "arn:aws:lambda:us-east-1:111122223333:function:acs",
+        },
+    }
+    assert "jobs[0](keypoints).custom.template_file = 'examples/missing.liquid': cannot be read" in error(
+        jobs=[job]
+    )
