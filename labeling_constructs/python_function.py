@@ -69,6 +69,7 @@ class PythonHandlerFunction(Construct):
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.function_dir, self.handler = function_dir, handler  # tests check the entry point exists
         self.log_group = logs.LogGroup(
             self, "Logs", retention=log_retention, removal_policy=cdk.RemovalPolicy.DESTROY
         )
