@@ -27,14 +27,17 @@ class LeftoverCleanup(Construct):
             "Handlers",
             function_dir="cleanup",
             description=f"Stops {name_prefix} jobs and deletes their queues and log streams on destroy",
-            on_event_timeout_seconds=600,
+            on_event_timeout_seconds=900,  # up to 7 minutes waiting for jobs to leave Stopping
         )
         role = self.handlers.on_event.role
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=["sagemaker:ListLabelingJobs"], resources=["*"])
         )
         role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sagemaker:StopLabelingJob"], resources=[job_arn_pattern])
+            iam.PolicyStatement(
+                actions=["sagemaker:StopLabelingJob", "sagemaker:DescribeLabelingJob"],
+                resources=[job_arn_pattern],
+            )
         )
         # ListQueues takes no resource-level permission; deletion is limited to our jobs' queues.
         role.add_to_principal_policy(iam.PolicyStatement(actions=["sqs:ListQueues"], resources=["*"]))

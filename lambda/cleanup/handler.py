@@ -4,7 +4,9 @@ for this environment's jobs outside CloudFormation.
 Properties: NamePrefix (`<project>-<env>`). Create/Update: nothing to do. Delete, each step
 best-effort, retried on throttling and logged, and never raising (a failed Delete would leave the
 stack stuck in DELETE_FAILED):
-  (a) stop our jobs that still run (a work team cannot be deleted while its job runs),
+  (a) stop our jobs that still run (a work team cannot be deleted while its job runs), and wait,
+      bounded, until they have left Stopping: this stack is destroyed first, so the work teams
+      go only after that (what DeleteWorkteam does with a Stopping job is UNVERIFIED),
   (b) delete the SQS queues `GroundTruth-<job name>` that streaming jobs leave behind (§8.2),
   (c) delete our jobs' log streams in /aws/sagemaker/LabelingJobs (§5.1).
 """
@@ -20,6 +22,7 @@ import boto3
 from botocore.config import Config
 
 from gt_rules.errors import RuleViolation
+from gt_rules.lifecycle import RUNNING_STATUSES, STOPPING
 from gt_rules.naming import is_environment_job
 from gt_rules.project import LABELING_JOB_LOG_GROUP, STREAMING_QUEUE_PREFIX
 from gt_rules.reaper import environment_jobs, list_requests, name_prefix_violations
@@ -43,6 +46,9 @@ _GONE = frozenset(
 )
 
 Sleep = Callable[[float], None]
+Clock = Callable[[], float]
+STOP_WAIT_SECONDS = 420
+STOP_POLL_SECONDS = 15
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -57,7 +63,9 @@ def _describe(exc: BaseException) -> str:
     return f"{error_code(exc) or type(exc).__name__}: {error_message(exc)}"
 
 
-def stop_running_jobs(sagemaker: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int]) -> None:
+def stop_running_jobs(
+    sagemaker: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int], stopped: list[str]
+) -> None:
     summaries: list[dict[str, Any]] = []
     for request in list_requests(name_prefix):
         token: str | None = None
@@ -79,11 +87,39 @@ def stop_running_jobs(sagemaker: Any, name_prefix: str, sleep: Sleep, summary: d
                 sleep=sleep,
             )
             summary["StoppedJobs"] += 1
+            stopped.append(name)
             logger.info("stopped labeling job %s", name)
         except Exception as exc:
             # The job may have finished between list and stop (§8.2): logged, never fatal.
             summary["Errors"] += 1
             logger.warning("could not stop labeling job %s: %s", name, _describe(exc))
+
+
+def wait_until_settled(
+    sagemaker: Any, names: list[str], sleep: Sleep, clock: Clock, summary: dict[str, int]
+) -> None:
+    """Poll the stopped jobs until none is Initializing, InProgress or Stopping, for at most
+    STOP_WAIT_SECONDS (the function's timeout leaves room for the other steps)."""
+    deadline = clock() + STOP_WAIT_SECONDS
+    pending = list(names)
+    while pending and clock() < deadline:
+        sleep(STOP_POLL_SECONDS)
+        pending = [name for name in pending if _still_stopping(sagemaker, name, sleep)]
+    summary["StillStopping"] = len(pending)
+    if pending:
+        logger.warning("still stopping after %ss: %s", STOP_WAIT_SECONDS, ", ".join(pending))
+
+
+def _still_stopping(sagemaker: Any, name: str, sleep: Sleep) -> bool:
+    try:
+        described = call_with_retries(
+            lambda: sagemaker.describe_labeling_job(LabelingJobName=name), retryable=_retryable, sleep=sleep
+        )
+    except Exception as exc:
+        # Gone, or unreadable: waiting longer would not help; the wait is best-effort.
+        logger.info("not waiting for %s: %s", name, _describe(exc))
+        return False
+    return described["LabelingJobStatus"] in (*RUNNING_STATUSES, STOPPING)
 
 
 def delete_streaming_queues(sqs: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int]) -> None:
@@ -169,8 +205,12 @@ def _prefix_for_delete(event: dict[str, Any]) -> str:
     return ""
 
 
-def on_delete(event: dict[str, Any], *, sagemaker: Any, sqs: Any, logs: Any, sleep: Sleep) -> dict[str, Any]:
-    summary = {"StoppedJobs": 0, "DeletedQueues": 0, "DeletedLogStreams": 0, "Errors": 0}
+def on_delete(
+    event: dict[str, Any], *, sagemaker: Any, sqs: Any, logs: Any, sleep: Sleep, clock: Clock
+) -> dict[str, Any]:
+    summary = {"StoppedJobs": 0, "StillStopping": 0, "DeletedQueues": 0, "DeletedLogStreams": 0, "Errors": 0}
+    stopped: list[str] = []
+    sagemaker = sagemaker or _client("sagemaker")
     physical_id = str(event.get("PhysicalResourceId", ""))
     name_prefix = _prefix_for_delete(event)
     if not name_prefix:
@@ -181,8 +221,9 @@ def on_delete(event: dict[str, Any], *, sagemaker: Any, sqs: Any, logs: Any, sle
     steps: list[tuple[str, Callable[[], None]]] = [
         (
             "stop running jobs",
-            lambda: stop_running_jobs(sagemaker or _client("sagemaker"), name_prefix, sleep, summary),
+            lambda: stop_running_jobs(sagemaker, name_prefix, sleep, summary, stopped),
         ),
+        ("wait for stopped jobs", lambda: wait_until_settled(sagemaker, stopped, sleep, clock, summary)),
         (
             "delete streaming queues",
             lambda: delete_streaming_queues(sqs or _client("sqs"), name_prefix, sleep, summary),
@@ -211,11 +252,12 @@ def handler(
     sqs: Any = None,
     logs: Any = None,
     sleep: Sleep = time.sleep,
+    clock: Clock = time.monotonic,
 ) -> dict[str, Any]:
     request_type = event.get("RequestType")
     if request_type == "Delete":
         try:
-            return on_delete(event, sagemaker=sagemaker, sqs=sqs, logs=logs, sleep=sleep)
+            return on_delete(event, sagemaker=sagemaker, sqs=sqs, logs=logs, sleep=sleep, clock=clock)
         except Exception:
             # Belt and braces: whatever happened, the stack must be able to go.
             logger.exception("clean-up failed unexpectedly; Delete reported as done")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -15,6 +16,7 @@ from moto import mock_aws
 from gt_rules.errors import RuleViolation
 from gt_rules.project import LABELING_JOB_LOG_GROUP
 from tests.handlers.conftest import load_handler
+from tests.sagemaker_fakes import describe_response, expect_listing, job_summary
 
 ACCOUNT = "111122223333"
 PREFIX = "gtlab-dev"
@@ -27,27 +29,7 @@ def cleanup() -> ModuleType:
     return load_handler("cleanup")
 
 
-def summary(name: str, status: str = "InProgress") -> dict[str, Any]:
-    return {
-        "LabelingJobName": name,
-        "LabelingJobArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:labeling-job/{name}",
-        "CreationTime": NOW,
-        "LastModifiedTime": NOW,
-        "LabelingJobStatus": status,
-        "LabelCounters": {},
-        "WorkteamArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:workteam/private-crowd/team",
-    }
-
-
-def expect_listing(
-    stub: Stubber, initializing: list[dict[str, Any]], in_progress: list[dict[str, Any]]
-) -> None:
-    for status, jobs in (("Initializing", initializing), ("InProgress", in_progress)):
-        stub.add_response(
-            "list_labeling_jobs",
-            {"LabelingJobSummaryList": jobs},
-            {"StatusEquals": status, "NameContains": PREFIX, "MaxResults": 100},
-        )
+summary = partial(job_summary, account=ACCOUNT, created=NOW)
 
 
 class Aws:
@@ -68,7 +50,21 @@ class Aws:
 
     def delete(self, cleanup: ModuleType, event: dict[str, Any]) -> dict[str, Any]:
         return cleanup.handler(
-            event, None, sagemaker=self.sagemaker, sqs=self.sqs, logs=self.logs, sleep=self.sleeps.append
+            event,
+            None,
+            sagemaker=self.sagemaker,
+            sqs=self.sqs,
+            logs=self.logs,
+            sleep=self.sleeps.append,
+            clock=lambda: sum(self.sleeps),  # time passes only when the handler sleeps
+        )
+
+    def expect_stopped(self, name: str) -> None:
+        """The wait after stopping: one poll finds the job Stopped."""
+        self.stub.add_response(
+            "describe_labeling_job",
+            describe_response(name, status="Stopped", account=ACCOUNT, created=NOW),
+            {"LabelingJobName": name},
         )
 
 
@@ -117,16 +113,26 @@ def test_delete_cleans_only_our_jobs_queues_and_streams(cleanup: ModuleType, aws
     aws.logs.create_log_group(logGroupName=LABELING_JOB_LOG_GROUP)
     for stream in (OURS, "gtlab-dev-text-99999999", "gtlab-devx-fashion-1a2b3c4d", "other-job"):
         aws.logs.create_log_stream(logGroupName=LABELING_JOB_LOG_GROUP, logStreamName=stream)
-    expect_listing(aws.stub, [], [summary(OURS), summary("gtlab-devx-fashion-1a2b3c4d")])
+    expect_listing(
+        aws.stub, prefix=PREFIX, in_progress=[summary(OURS), summary("gtlab-devx-fashion-1a2b3c4d")]
+    )
     aws.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": OURS})
+    aws.expect_stopped(OURS)
 
     result = aws.delete(cleanup, delete_event())
 
     aws.stub.assert_no_pending_responses()
     assert result == {
         "PhysicalResourceId": "gtlab-dev-cleanup",
-        "Data": {"StoppedJobs": "1", "DeletedQueues": "2", "DeletedLogStreams": "2", "Errors": "0"},
+        "Data": {
+            "StoppedJobs": "1",
+            "StillStopping": "0",
+            "DeletedQueues": "2",
+            "DeletedLogStreams": "2",
+            "Errors": "0",
+        },
     }
+    assert aws.sleeps == [cleanup.STOP_POLL_SECONDS]
     assert aws.queue_names() == {
         "GroundTruth-gtlab-devx-fashion-1a2b3c4d",
         "GroundTruth-gtlab-prod-fashion-1a2b3c4d",
@@ -136,12 +142,13 @@ def test_delete_cleans_only_our_jobs_queues_and_streams(cleanup: ModuleType, aws
 
 
 def test_missing_log_group_is_fine(cleanup: ModuleType, aws: Aws) -> None:
-    expect_listing(aws.stub, [], [])
+    expect_listing(aws.stub, prefix=PREFIX)
 
     result = aws.delete(cleanup, delete_event())
 
     assert result["Data"] == {
         "StoppedJobs": "0",
+        "StillStopping": "0",
         "DeletedQueues": "0",
         "DeletedLogStreams": "0",
         "Errors": "0",
@@ -161,10 +168,14 @@ def test_errors_are_swallowed_and_later_steps_still_run(cleanup: ModuleType, aws
 
 def test_a_failed_stop_is_logged_not_raised(cleanup: ModuleType, aws: Aws) -> None:
     expect_listing(
-        aws.stub, [summary("gtlab-dev-a-00000001", "Initializing")], [summary("gtlab-dev-b-00000002")]
+        aws.stub,
+        prefix=PREFIX,
+        initializing=[summary("gtlab-dev-a-00000001", status="Initializing")],
+        in_progress=[summary("gtlab-dev-b-00000002")],
     )
     aws.stub.add_client_error("stop_labeling_job", "ValidationException", "job is not running")
     aws.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": "gtlab-dev-b-00000002"})
+    aws.expect_stopped("gtlab-dev-b-00000002")  # only the job that was stopped is waited for
 
     result = aws.delete(cleanup, delete_event())
 
@@ -174,14 +185,15 @@ def test_a_failed_stop_is_logged_not_raised(cleanup: ModuleType, aws: Aws) -> No
 
 def test_throttling_is_retried(cleanup: ModuleType, aws: Aws) -> None:
     aws.stub.add_client_error("list_labeling_jobs", "ThrottlingException", "slow down")
-    expect_listing(aws.stub, [], [summary(OURS)])
+    expect_listing(aws.stub, prefix=PREFIX, in_progress=[summary(OURS)])
     aws.stub.add_client_error("stop_labeling_job", "ThrottlingException", "slow down")
     aws.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": OURS})
+    aws.expect_stopped(OURS)
 
     result = aws.delete(cleanup, delete_event())
 
     assert result["Data"]["StoppedJobs"] == "1" and result["Data"]["Errors"] == "0"
-    assert aws.sleeps == [1.0, 1.0]
+    assert aws.sleeps == [1.0, 1.0, cleanup.STOP_POLL_SECONDS]
 
 
 def test_delete_never_raises(cleanup: ModuleType) -> None:
@@ -199,7 +211,7 @@ def test_delete_never_raises(cleanup: ModuleType) -> None:
 
 def test_delete_without_properties_uses_the_physical_id(cleanup: ModuleType, aws: Aws) -> None:
     aws.sqs.create_queue(QueueName=f"GroundTruth-{OURS}")
-    expect_listing(aws.stub, [], [])
+    expect_listing(aws.stub, prefix=PREFIX)
     event = {"RequestType": "Delete", "PhysicalResourceId": "gtlab-dev-cleanup", "ResourceProperties": {}}
 
     result = aws.delete(cleanup, event)
@@ -221,6 +233,7 @@ def test_delete_with_no_valid_prefix_touches_nothing(cleanup: ModuleType, aws: A
     assert result["PhysicalResourceId"] == "2026/11/22/[$LATEST]abc"
     assert result["Data"] == {
         "StoppedJobs": "0",
+        "StillStopping": "0",
         "DeletedQueues": "0",
         "DeletedLogStreams": "0",
         "Errors": "1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -14,6 +15,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from tests.handlers.conftest import load_handler
+from tests.sagemaker_fakes import describe_response
 
 ACCOUNT = "111122223333"
 JOB = "gtlab-dev-fashion-1a2b3c4d"
@@ -41,35 +43,21 @@ def event(status: str) -> dict[str, Any]:
     }
 
 
-def describe_response(status: str, **extra: Any) -> dict[str, Any]:
-    response = {
-        "LabelingJobStatus": status,
-        "LabelCounters": {
-            "TotalLabeled": 20,
-            "HumanLabeled": 20,
-            "MachineLabeled": 0,
-            "FailedNonRetryableError": 0,
-            "Unlabeled": 0,
-        },
-        "CreationTime": NOW,
-        "LastModifiedTime": NOW,
-        "JobReferenceCode": "ref",
-        "LabelingJobName": JOB,
-        "LabelingJobArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:labeling-job/{JOB}",
-        "InputConfig": {"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://in/fashion/x.manifest"}}},
-        "OutputConfig": {"S3OutputPath": "s3://out-bucket/labels/"},
-        "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/gt",
-        "HumanTaskConfig": {
-            "WorkteamArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:workteam/private-crowd/team",
-            "UiConfig": {"UiTemplateS3Uri": "s3://in/t.liquid"},
-            "TaskTitle": "t",
-            "TaskDescription": "d",
-            "NumberOfHumanWorkersPerDataObject": 1,
-            "TaskTimeLimitInSeconds": 300,
-        },
-    }
-    response.update(extra)
-    return response
+describe = partial(
+    describe_response,
+    JOB,
+    account=ACCOUNT,
+    created=NOW,
+    manifest_uri="s3://in/fashion/x.manifest",
+    output_path="s3://out-bucket/labels/",
+    label_counters={
+        "TotalLabeled": 20,
+        "HumanLabeled": 20,
+        "MachineLabeled": 0,
+        "FailedNonRetryableError": 0,
+        "Unlabeled": 0,
+    },
+)
 
 
 class Env:
@@ -110,7 +98,7 @@ def test_completed_job(notifier: ModuleType, env: Env) -> None:
     output = f"s3://out-bucket/labels/{JOB}/manifests/output/output.manifest"
     env.stub.add_response(
         "describe_labeling_job",
-        describe_response("Completed", LabelingJobOutput={"OutputDatasetS3Uri": output}),
+        describe(status="Completed", output_dataset_uri=output),
         {"LabelingJobName": JOB},
     )
 
@@ -133,7 +121,7 @@ def test_completed_job(notifier: ModuleType, env: Env) -> None:
 def test_failed_job(notifier: ModuleType, env: Env) -> None:
     env.stub.add_response(
         "describe_labeling_job",
-        describe_response("Failed", FailureReason="ClientError: the manifest has no objects"),
+        describe(status="Failed", failure_reason="ClientError: the manifest has no objects"),
         {"LabelingJobName": JOB},
     )
 
@@ -163,7 +151,7 @@ def test_describe_failure_still_publishes(notifier: ModuleType, env: Env) -> Non
 
 def test_throttled_describe_is_retried(notifier: ModuleType, env: Env) -> None:
     env.stub.add_client_error("describe_labeling_job", "ThrottlingException", "slow down")
-    env.stub.add_response("describe_labeling_job", describe_response("Completed"), {"LabelingJobName": JOB})
+    env.stub.add_response("describe_labeling_job", describe(status="Completed"), {"LabelingJobName": JOB})
 
     env.run(notifier, event("Completed"))
 

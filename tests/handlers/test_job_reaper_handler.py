@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from gt_rules.errors import RuleViolation
 from tests.handlers.conftest import load_handler
+from tests.sagemaker_fakes import describe_response, expect_listing, job_summary, listing_params
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
 ACCOUNT = "111122223333"
@@ -27,27 +28,8 @@ def reaper() -> ModuleType:
 
 
 def summary(name: str, *, hours: float, status: str = "InProgress") -> dict[str, Any]:
-    created = NOW - timedelta(hours=hours)
-    return {
-        "LabelingJobName": name,
-        "LabelingJobArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:labeling-job/{name}",
-        "CreationTime": created,
-        "LastModifiedTime": created,
-        "LabelingJobStatus": status,
-        "LabelCounters": {},
-        "WorkteamArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:workteam/private-crowd/team",
-    }
-
-
-def expect_listing(
-    stub: Stubber, initializing: list[dict[str, Any]], in_progress: list[dict[str, Any]]
-) -> None:
-    for status, jobs in (("Initializing", initializing), ("InProgress", in_progress)):
-        stub.add_response(
-            "list_labeling_jobs",
-            {"LabelingJobSummaryList": jobs},
-            {"StatusEquals": status, "NameContains": PREFIX, "MaxResults": 100},
-        )
+    """A listed job created `hours` before NOW."""
+    return job_summary(name, status=status, account=ACCOUNT, created=NOW - timedelta(hours=hours))
 
 
 class Env:
@@ -102,8 +84,9 @@ def run(reaper: ModuleType, env: Env, event: dict[str, Any] | None = None) -> di
 def test_stops_only_our_old_running_jobs(reaper: ModuleType, env: Env) -> None:
     expect_listing(
         env.stub,
-        [summary("gtlab-dev-young-00000001", hours=2, status="Initializing")],
-        [
+        prefix=PREFIX,
+        initializing=[summary("gtlab-dev-young-00000001", hours=2, status="Initializing")],
+        in_progress=[
             summary("gtlab-dev-fashion-1a2b3c4d", hours=100),
             summary("gtlab-devx-fashion-1a2b3c4d", hours=100),  # NameContains matches it too
         ],
@@ -125,7 +108,7 @@ def test_stops_only_our_old_running_jobs(reaper: ModuleType, env: Env) -> None:
 
 
 def test_listing_follows_pages(reaper: ModuleType, env: Env) -> None:
-    request = {"StatusEquals": "Initializing", "NameContains": PREFIX, "MaxResults": 100}
+    request = listing_params("Initializing", prefix=PREFIX)
     env.stub.add_response("list_labeling_jobs", {"LabelingJobSummaryList": [], "NextToken": "t1"}, request)
     env.stub.add_response(
         "list_labeling_jobs",
@@ -135,7 +118,7 @@ def test_listing_follows_pages(reaper: ModuleType, env: Env) -> None:
     env.stub.add_response(
         "list_labeling_jobs",
         {"LabelingJobSummaryList": []},
-        {"StatusEquals": "InProgress", "NameContains": PREFIX, "MaxResults": 100},
+        listing_params("InProgress", prefix=PREFIX),
     )
     env.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": "gtlab-dev-p2-00000001"})
 
@@ -146,7 +129,7 @@ def test_dry_run_stops_nothing_and_reports_would_stop(
     reaper: ModuleType, env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DRY_RUN", "true")
-    expect_listing(env.stub, [], [summary("gtlab-dev-fashion-1a2b3c4d", hours=100)])
+    expect_listing(env.stub, prefix=PREFIX, in_progress=[summary("gtlab-dev-fashion-1a2b3c4d", hours=100)])
 
     result = run(reaper, env)
 
@@ -159,7 +142,7 @@ def test_dry_run_stops_nothing_and_reports_would_stop(
 
 
 def test_event_overrides_dry_run(reaper: ModuleType, env: Env) -> None:
-    expect_listing(env.stub, [], [summary("gtlab-dev-fashion-1a2b3c4d", hours=100)])
+    expect_listing(env.stub, prefix=PREFIX, in_progress=[summary("gtlab-dev-fashion-1a2b3c4d", hours=100)])
 
     result = run(reaper, env, {"dry_run": True})
 
@@ -168,7 +151,7 @@ def test_event_overrides_dry_run(reaper: ModuleType, env: Env) -> None:
 
 def test_unset_dry_run_means_dry_run(reaper: ModuleType, env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DRY_RUN")
-    expect_listing(env.stub, [], [summary("gtlab-dev-fashion-1a2b3c4d", hours=100)])
+    expect_listing(env.stub, prefix=PREFIX, in_progress=[summary("gtlab-dev-fashion-1a2b3c4d", hours=100)])
 
     assert run(reaper, env)["dry_run"] is True
     assert env.stop_calls == []
@@ -176,7 +159,9 @@ def test_unset_dry_run_means_dry_run(reaper: ModuleType, env: Env, monkeypatch: 
 
 def test_one_failure_does_not_stop_the_others(reaper: ModuleType, env: Env) -> None:
     first, second = "gtlab-dev-a-00000001", "gtlab-dev-b-00000002"
-    expect_listing(env.stub, [], [summary(first, hours=120), summary(second, hours=100)])
+    expect_listing(
+        env.stub, prefix=PREFIX, in_progress=[summary(first, hours=120), summary(second, hours=100)]
+    )
     env.stub.add_client_error(
         "stop_labeling_job",
         "AccessDeniedException",
@@ -185,7 +170,9 @@ def test_one_failure_does_not_stop_the_others(reaper: ModuleType, env: Env) -> N
     )
     # After a failed stop the handler checks whether the job is still running.
     env.stub.add_response(
-        "describe_labeling_job", describe_response(first, "InProgress"), {"LabelingJobName": first}
+        "describe_labeling_job",
+        describe_response(first, status="InProgress", account=ACCOUNT, created=NOW),
+        {"LabelingJobName": first},
     )
     env.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": second})
 
@@ -201,10 +188,12 @@ def test_one_failure_does_not_stop_the_others(reaper: ModuleType, env: Env) -> N
 
 def test_a_job_that_finished_meanwhile_is_not_a_failure(reaper: ModuleType, env: Env) -> None:
     name = "gtlab-dev-a-00000001"
-    expect_listing(env.stub, [], [summary(name, hours=120)])
+    expect_listing(env.stub, prefix=PREFIX, in_progress=[summary(name, hours=120)])
     env.stub.add_client_error("stop_labeling_job", "ValidationException", "job is not running")
     env.stub.add_response(
-        "describe_labeling_job", describe_response(name, "Completed"), {"LabelingJobName": name}
+        "describe_labeling_job",
+        describe_response(name, status="Completed", account=ACCOUNT, created=NOW),
+        {"LabelingJobName": name},
     )
 
     result = run(reaper, env)
@@ -214,7 +203,7 @@ def test_a_job_that_finished_meanwhile_is_not_a_failure(reaper: ModuleType, env:
 
 def test_throttled_stop_is_retried(reaper: ModuleType, env: Env) -> None:
     name = "gtlab-dev-a-00000001"
-    expect_listing(env.stub, [], [summary(name, hours=120)])
+    expect_listing(env.stub, prefix=PREFIX, in_progress=[summary(name, hours=120)])
     env.stub.add_client_error("stop_labeling_job", "ThrottlingException", "slow down")
     env.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": name})
 
@@ -227,8 +216,9 @@ def test_throttled_stop_is_retried(reaper: ModuleType, env: Env) -> None:
 def test_nothing_to_do_publishes_nothing(reaper: ModuleType, env: Env) -> None:
     expect_listing(
         env.stub,
-        [summary("gtlab-dev-young-00000001", hours=1, status="Initializing")],
-        [summary("gtlab-prodx-old-00000001", hours=500)],
+        prefix=PREFIX,
+        initializing=[summary("gtlab-dev-young-00000001", hours=1, status="Initializing")],
+        in_progress=[summary("gtlab-prodx-old-00000001", hours=500)],
     )
 
     result = run(reaper, env)
@@ -245,26 +235,3 @@ def test_misconfigured_prefix_fails_loudly(
     monkeypatch.setenv("NAME_PREFIX", "")
     with pytest.raises(RuleViolation, match="NAME_PREFIX"):
         reaper.handler({}, None, sagemaker=env.sagemaker, sns=env.sns, now=NOW, sleep=env.sleeps.append)
-
-
-def describe_response(name: str, status: str) -> dict[str, Any]:
-    return {
-        "LabelingJobStatus": status,
-        "LabelCounters": {},
-        "CreationTime": NOW,
-        "LastModifiedTime": NOW,
-        "JobReferenceCode": "ref",
-        "LabelingJobName": name,
-        "LabelingJobArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:labeling-job/{name}",
-        "InputConfig": {"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://in/x.manifest"}}},
-        "OutputConfig": {"S3OutputPath": "s3://out/labels/"},
-        "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/gt",
-        "HumanTaskConfig": {
-            "WorkteamArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:workteam/private-crowd/team",
-            "UiConfig": {"UiTemplateS3Uri": "s3://in/t.liquid"},
-            "TaskTitle": "t",
-            "TaskDescription": "d",
-            "NumberOfHumanWorkersPerDataObject": 1,
-            "TaskTimeLimitInSeconds": 300,
-        },
-    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import boto3
@@ -15,6 +16,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from gt_rules.project import ENVIRONMENT_TAG_KEY, LABELING_JOB_LOG_GROUP, PROJECT_TAG_KEY
+from tests.sagemaker_fakes import expect_listing, job_summary
 from tools import cleanup_report
 from tools.cleanup_report import Clients, Finding, classify_arn, render_report, run_report
 
@@ -49,27 +51,17 @@ def stubbed_clients(jobs: list[dict[str, Any]] | None = None) -> tuple[Clients, 
     """Real (moto) clients, except SageMaker answered by a Stubber with our running-job listing."""
     clients = BUILD_CLIENTS(boto3.Session(region_name="us-east-1"))
     stub = Stubber(clients.sagemaker)
-    for status in ("Initializing", "InProgress"):
-        listed = [j for j in jobs or [] if j["LabelingJobStatus"] == status]
-        stub.add_response(
-            "list_labeling_jobs",
-            {"LabelingJobSummaryList": listed},
-            {"StatusEquals": status, "NameContains": PREFIX, "MaxResults": 100},
-        )
+    expect_listing(
+        stub,
+        prefix=PREFIX,
+        initializing=[j for j in jobs or [] if j["LabelingJobStatus"] == "Initializing"],
+        in_progress=[j for j in jobs or [] if j["LabelingJobStatus"] == "InProgress"],
+    )
     stub.activate()
     return clients, stub
 
 
-def job(name: str, status: str = "InProgress") -> dict[str, Any]:
-    return {
-        "LabelingJobName": name,
-        "LabelingJobArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:labeling-job/{name}",
-        "CreationTime": NOW,
-        "LastModifiedTime": NOW,
-        "LabelingJobStatus": status,
-        "LabelCounters": {},
-        "WorkteamArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:workteam/private-crowd/team",
-    }
+job = partial(job_summary, account=ACCOUNT, created=NOW)
 
 
 def tags(project: str, env: str) -> list[dict[str, str]]:

@@ -1,0 +1,81 @@
+"""On destroy, the clean-up waits (bounded) until the jobs it stopped have left Stopping, so the
+work teams, deleted after this stack, are not deleted under a job that still stops."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from ..sagemaker_fakes import describe_response
+from .conftest import load_handler
+
+cleanup = load_handler("cleanup")
+ACCOUNT = "111122223333"
+CREATED = datetime(2026, 11, 20, tzinfo=UTC)
+JOB = "gtlab-dev-fashion-0123abcd"
+
+
+class FakeClock:
+    """Time advances only when the handler sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def sagemaker() -> Stubber:
+    client = boto3.client("sagemaker", region_name="us-east-1")
+    with Stubber(client) as stub:
+        yield stub
+        stub.assert_no_pending_responses()
+
+
+def describe(stub: Stubber, status: str) -> None:
+    stub.add_response(
+        "describe_labeling_job",
+        describe_response(JOB, status=status, account=ACCOUNT, created=CREATED),
+        {"LabelingJobName": JOB},
+    )
+
+
+def test_waits_until_the_stopped_job_has_left_stopping(sagemaker: Stubber) -> None:
+    for status in ("Stopping", "Stopping", "Stopped"):
+        describe(sagemaker, status)
+    clock, summary = FakeClock(), {}
+    cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
+    assert summary["StillStopping"] == 0
+    assert clock.sleeps == [cleanup.STOP_POLL_SECONDS] * 3
+
+
+def test_the_wait_is_bounded_and_reports_what_still_stops(sagemaker: Stubber) -> None:
+    polls = cleanup.STOP_WAIT_SECONDS // cleanup.STOP_POLL_SECONDS
+    for _ in range(polls):
+        describe(sagemaker, "Stopping")
+    clock, summary = FakeClock(), {}
+    cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
+    assert summary["StillStopping"] == 1
+    assert clock.now == cleanup.STOP_WAIT_SECONDS
+
+
+def test_an_unreadable_job_is_not_waited_for(sagemaker: Stubber) -> None:
+    sagemaker.add_client_error("describe_labeling_job", "ValidationException", "Requested resource not found")
+    clock, summary = FakeClock(), {}
+    cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
+    assert summary["StillStopping"] == 0 and clock.sleeps == [cleanup.STOP_POLL_SECONDS]
+
+
+def test_nothing_stopped_means_no_wait(sagemaker: Stubber) -> None:
+    clock, summary = FakeClock(), {}
+    cleanup.wait_until_settled(sagemaker.client, [], clock.sleep, clock, summary)
+    assert summary["StillStopping"] == 0 and clock.sleeps == []
