@@ -28,6 +28,7 @@ class GroundTruthExecutionRole(Construct):
         input_bucket: s3.IBucket,
         output_bucket: s3.IBucket,
         encryption_key: kms.IKey | None,
+        automated_labeling: bool,
     ) -> None:
         super().__init__(scope, construct_id)
         self.role = iam.Role(
@@ -85,6 +86,16 @@ class GroundTruthExecutionRole(Construct):
                     sid="UseDataKey",
                     actions=KEY_USE_ACTIONS,
                     resources=[encryption_key.key_arn],
+                )
+            )
+        if automated_labeling:
+            # §1.5/§7.1: automated data labeling runs training and inference as this same role.
+            statements.append(
+                iam.PolicyStatement(
+                    sid="PassSelfForAutomatedLabeling",
+                    actions=["iam:PassRole"],
+                    resources=[self.role.role_arn],
+                    conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
                 )
             )
         self.policy = iam.Policy(self, "Policy", statements=statements)

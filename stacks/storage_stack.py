@@ -67,6 +67,7 @@ class StorageStack(EnvironmentStack):
             input_bucket=self.buckets.input,
             output_bucket=self.buckets.output,
             encryption_key=self.encryption_key,
+            automated_labeling=any(job.automated_labeling for job in config.jobs),
         )
         if data_key is not None:
             data_key.admit_execution_role(self.execution_role.role)

@@ -125,3 +125,29 @@ def test_broken_pool_is_caught() -> None:
 def test_plaintext_secret_check() -> None:
     with pytest.raises(AssertionError, match="plain text"):
         checks.assert_no_plaintext_secret(json.dumps({"ClientSecret": "s3cr3t"}), "s3cr3t")
+
+
+def test_execution_role_may_pass_itself_only_when_a_job_uses_automated_labeling(dev: Synthesized) -> None:
+    from gt_config import load_environment
+    from stacks.app_factory import FEATURE_FLAGS
+    from stacks.storage_stack import StorageStack
+
+    def pass_role_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            statement
+            for resource in template["Resources"].values()
+            if resource["Type"] == "AWS::IAM::Policy"
+            for statement in resource["Properties"]["PolicyDocument"]["Statement"]
+            if statement["Action"] == "iam:PassRole"
+        ]
+
+    assert pass_role_statements(dev.templates["storage"]) == []
+    config = load_environment("dev", environ={})
+    fashion = config.jobs[0].model_dump(mode="json")
+    auto = load_environment("dev", environ={}, overrides={"jobs": [{**fashion, "automated_labeling": True}]})
+    app = cdk.App(context=FEATURE_FLAGS)
+    stack = StorageStack(app, config=auto)
+    (statement,) = pass_role_statements(Template.from_stack(stack).to_json())
+    role_id = stack.get_logical_id(stack.execution_role.role.node.default_child)  # type: ignore[arg-type]
+    assert statement["Resource"] == {"Fn::GetAtt": [role_id, "Arn"]}
+    assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
