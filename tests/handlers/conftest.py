@@ -40,3 +40,28 @@ def _fake_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+
+
+class SnsInbox:
+    """A moto SNS topic with an SQS queue subscribed, so a test reads what a handler published.
+    Create it inside `mock_aws()`."""
+
+    def __init__(self, topic_name: str) -> None:
+        import boto3
+
+        self.sns = boto3.client("sns", region_name="us-east-1")
+        self.sqs = boto3.client("sqs", region_name="us-east-1")
+        self.topic_arn = self.sns.create_topic(Name=topic_name)["TopicArn"]
+        self.queue_url = self.sqs.create_queue(QueueName=f"{topic_name}-inbox")["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        self.sns.subscribe(TopicArn=self.topic_arn, Protocol="sqs", Endpoint=queue_arn)
+
+    def published(self) -> list[dict[str, str]]:
+        import json
+
+        messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
+            "Messages", []
+        )
+        return [json.loads(m["Body"]) for m in messages]

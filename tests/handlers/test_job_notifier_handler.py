@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
@@ -14,7 +13,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from tests.handlers.conftest import load_handler
+from tests.handlers.conftest import SnsInbox, load_handler
 from tests.sagemaker_fakes import describe_response
 
 ACCOUNT = "111122223333"
@@ -60,24 +59,11 @@ describe = partial(
 )
 
 
-class Env:
+class Env(SnsInbox):
     def __init__(self) -> None:
-        self.sns = boto3.client("sns", region_name="us-east-1")
-        self.sqs = boto3.client("sqs", region_name="us-east-1")
-        self.topic_arn = self.sns.create_topic(Name="gtlab-dev-jobs")["TopicArn"]
-        self.queue_url = self.sqs.create_queue(QueueName="inbox")["QueueUrl"]
-        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        self.sns.subscribe(TopicArn=self.topic_arn, Protocol="sqs", Endpoint=queue_arn)
+        super().__init__("gtlab-dev-jobs")
         self.sagemaker = boto3.client("sagemaker", region_name="us-east-1")
         self.stub = Stubber(self.sagemaker)
-
-    def published(self) -> list[dict[str, str]]:
-        messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
-            "Messages", []
-        )
-        return [json.loads(m["Body"]) for m in messages]
 
     def run(self, notifier: ModuleType, evt: dict[str, Any]) -> dict[str, Any]:
         result = notifier.handler(evt, None, sagemaker=self.sagemaker, sns=self.sns, sleep=lambda _: None)

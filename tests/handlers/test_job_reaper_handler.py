@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
@@ -14,7 +13,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from gt_rules.errors import RuleViolation
-from tests.handlers.conftest import load_handler
+from tests.handlers.conftest import SnsInbox, load_handler
 from tests.sagemaker_fakes import describe_response, expect_listing, job_summary, listing_params
 
 NOW = datetime(2026, 11, 22, 12, 0, 0, tzinfo=UTC)
@@ -32,18 +31,9 @@ def summary(name: str, *, hours: float, status: str = "InProgress") -> dict[str,
     return job_summary(name, status=status, account=ACCOUNT, created=NOW - timedelta(hours=hours))
 
 
-class Env:
-    """SNS topic on moto with an SQS queue subscribed, so tests read what was published."""
-
+class Env(SnsInbox):
     def __init__(self) -> None:
-        self.sns = boto3.client("sns", region_name="us-east-1")
-        self.sqs = boto3.client("sqs", region_name="us-east-1")
-        self.topic_arn = self.sns.create_topic(Name="gtlab-dev-reports")["TopicArn"]
-        self.queue_url = self.sqs.create_queue(QueueName="reports")["QueueUrl"]
-        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
-            "Attributes"
-        ]["QueueArn"]
-        self.sns.subscribe(TopicArn=self.topic_arn, Protocol="sqs", Endpoint=queue_arn)
+        super().__init__("gtlab-dev-reports")
         self.sagemaker = boto3.client("sagemaker", region_name="us-east-1")
         self.stub = Stubber(self.sagemaker)
         self.stop_calls: list[str] = []
@@ -53,12 +43,6 @@ class Env:
             lambda params, **_: self.stop_calls.append(params["LabelingJobName"]),
         )
         self.sleeps: list[float] = []
-
-    def published(self) -> list[dict[str, str]]:
-        messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get(
-            "Messages", []
-        )
-        return [json.loads(m["Body"]) for m in messages]
 
 
 @pytest.fixture

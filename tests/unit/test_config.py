@@ -8,6 +8,33 @@ import pytest
 
 from gt_config import ConfigError, known_environments, load_environment
 
+OIDC = {
+    "issuer": "https://i",
+    "authorization_endpoint": "https://a",
+    "token_endpoint": "https://t",
+    "user_info_endpoint": "https://u",
+    "logout_endpoint": "https://l",
+    "jwks_uri": "https://j",
+    "client_id": "c",
+    "client_secret_name": "s",
+}
+PRE_LAMBDA = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-pre"
+ACS_LAMBDA = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-acs"
+KEYPOINTS_JOB = {
+    "name": "keypoints",
+    "task_type": "custom",
+    "labels": ["Left eye", "Right eye", "Nose"],
+    "title": "Mark keypoints",
+    "description": "Mark the eyes and the nose",
+    "instructions": {"short": "Mark the eyes and the nose."},
+    "input": {"kind": "prefix", "prefix": "faces/", "data_type": "images"},
+    "workforce": {"kind": "private", "team": "super-labelers"},
+    "custom": {
+        "template_file": "examples/keypoints.liquid",
+        "pre_lambda_arn": PRE_LAMBDA,
+        "acs_lambda_arn": ACS_LAMBDA,
+    },
+}
 TEAM = {"name": "super-labelers", "description": "Labels", "workers": ["a@example.com"]}
 
 
@@ -134,33 +161,13 @@ def test_oidc_needs_its_config_and_groups_and_no_workers() -> None:
 
 
 def test_oidc_endpoints_must_be_https() -> None:
-    oidc = {
-        "issuer": "http://idp.example.com",
-        "authorization_endpoint": "https://a",
-        "token_endpoint": "https://t",
-        "user_info_endpoint": "https://u",
-        "logout_endpoint": "https://l",
-        "jwks_uri": "https://j",
-        "client_id": "c",
-        "client_secret_name": "s",
-    }
-    message = error(workforce={"mode": "oidc", "oidc": oidc})
+    message = error(workforce={"mode": "oidc", "oidc": {**OIDC, "issuer": "http://idp.example.com"}})
     assert "workforce.oidc.issuer = 'http://idp.example.com': must be an https:// URL" in message
 
 
 def test_oidc_settings_outside_oidc_mode_are_refused() -> None:
-    oidc = {
-        "issuer": "https://i",
-        "authorization_endpoint": "https://a",
-        "token_endpoint": "https://t",
-        "user_info_endpoint": "https://u",
-        "logout_endpoint": "https://l",
-        "jwks_uri": "https://j",
-        "client_id": "c",
-        "client_secret_name": "s",
-    }
     assert "workforce.oidc = '(set)': only used when workforce.mode is 'oidc'" in error(
-        workforce={"oidc": oidc}
+        workforce={"oidc": OIDC}
     )
 
 
@@ -212,50 +219,19 @@ def test_custom_keypoint_job_uses_its_template_and_own_lambdas() -> None:
     from gt_config.jobs import placeholder_context
     from gt_rules.request import plan_job
 
-    pre = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-pre"
-    acs = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-acs"
-    keypoints = {
-        "name": "keypoints",
-        "task_type": "custom",
-        "labels": ["Left eye", "Right eye", "Nose"],
-        "title": "Mark keypoints",
-        "description": "Mark the eyes and the nose",
-        "instructions": {"short": "Mark the eyes and the nose."},
-        "input": {"kind": "prefix", "prefix": "faces/", "data_type": "images"},
-        "workforce": {"kind": "private", "team": "super-labelers"},
-        "custom": {
-            "template_file": "examples/keypoints.liquid",
-            "pre_lambda_arn": pre,
-            "acs_lambda_arn": acs,
-        },
-    }
-    config = load(jobs=[keypoints])
+    config = load(jobs=[KEYPOINTS_JOB])
     spec = config.job_specs()["keypoints"]
     plan = plan_job(spec, placeholder_context(config, "keypoints", spec))
     human = plan.request["HumanTaskConfig"]
-    assert human["PreHumanTaskLambdaArn"] == pre
-    assert human["AnnotationConsolidationConfig"]["AnnotationConsolidationLambdaArn"] == acs
+    assert human["PreHumanTaskLambdaArn"] == PRE_LAMBDA
+    assert human["AnnotationConsolidationConfig"]["AnnotationConsolidationLambdaArn"] == ACS_LAMBDA
     assert "UiTemplateS3Uri" in human["UiConfig"]
     template = next(a for a in plan.artifacts if a.key.endswith("template.liquid"))
     assert "<crowd-keypoint" in template.body
 
 
 def test_custom_job_with_a_missing_template_file_is_a_config_error() -> None:
-    job = {
-        "name": "keypoints",
-        "task_type": "custom",
-        "labels": ["Nose"],
-        "title": "t",
-        "description": "d",
-        "instructions": {"short": "s"},
-        "input": {"kind": "prefix", "prefix": "faces/", "data_type": "images"},
-        "workforce": {"kind": "private", "team": "super-labelers"},
-        "custom": {
-            "template_file": "examples/missing.liquid",
-            "pre_lambda_arn": "arn:aws:lambda:us-east-1:111122223333:function:pre",
-            "acs_lambda_arn": "arn:aws:lambda:us-east-1:111122223333:function:acs",
-        },
-    }
+    job = {**KEYPOINTS_JOB, "custom": {**KEYPOINTS_JOB["custom"], "template_file": "examples/missing.liquid"}}
     assert "jobs[0](keypoints).custom.template_file = 'examples/missing.liquid': cannot be read" in error(
         jobs=[job]
     )
