@@ -61,10 +61,13 @@ def fill_audit_attribute_names(specs: dict[str, JobSpec]) -> None:
 
 
 def build_job_specs(jobs: list[JobConfig], *, repo_root: Path = REPO_ROOT) -> dict[str, JobSpec]:
-    """Every job's spec by config name, as the stacks, `make plan` and the Lambdas see them."""
+    """Every job's spec by config name, as the stacks, `make plan` and the Lambdas see them, in
+    the order they are created: a job after the job whose output it reads."""
+    from gt_rules.chaining import dependency_order
+
     specs = {job.name: job_spec(job, repo_root=repo_root) for job in jobs}
     fill_audit_attribute_names(specs)
-    return specs
+    return {name: specs[name] for name in dependency_order(specs)}
 
 
 def placeholder_context(config: EnvironmentConfig, name: str, spec: JobSpec) -> DeployContext:

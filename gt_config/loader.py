@@ -54,7 +54,11 @@ def load_environment(
         data["account"] = environ["CDK_DEFAULT_ACCOUNT"]
     if not data.get("region") and environ.get("CDK_DEFAULT_REGION"):
         data["region"] = environ["CDK_DEFAULT_REGION"]
-    return validate_environment(name, data)
+    config = validate_environment(name, data)
+    violations = _shared_workforce_violations(config, config_dir=config_dir, environ=environ)
+    if violations:
+        raise ConfigError(name, violations)
+    return config
 
 
 def validate_environment(name: str, data: Mapping[str, Any]) -> EnvironmentConfig:
@@ -66,6 +70,44 @@ def validate_environment(name: str, data: Mapping[str, Any]) -> EnvironmentConfi
     if violations:
         raise ConfigError(name, violations)
     return config
+
+
+def _shared_workforce_violations(
+    config: EnvironmentConfig, *, config_dir: Path, environ: Mapping[str, str]
+) -> list[Violation]:
+    """An account has one private workforce per Region (docs/ground-truth.md#workforce): two
+    environments of one account and Region that both create theirs (mode "cognito") would fail at
+    deploy time. An environment file without an account is taken to deploy to the CLI's account."""
+    if config.workforce.mode is not WorkforceMode.COGNITO:
+        return []
+    default_account = environ.get("CDK_DEFAULT_ACCOUNT")
+    account = config.account or default_account
+    clashes = []
+    for other in known_environments(config_dir):
+        if other == config.name:
+            continue
+        try:
+            data = tomllib.loads((config_dir / f"{other}.toml").read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue  # that environment's own synth reports its file
+        workforce = data.get("workforce") or {}
+        mode = workforce.get("mode", WorkforceMode.COGNITO.value) if isinstance(workforce, dict) else None
+        region = data.get("region") or environ.get("CDK_DEFAULT_REGION")
+        other_account = data.get("account") or default_account
+        same_account = account is None or other_account is None or other_account == account
+        if mode == WorkforceMode.COGNITO.value and region == config.region and same_account:
+            clashes.append(other)
+    return [
+        Violation(
+            "workforce.mode",
+            WorkforceMode.COGNITO.value,
+            f"environment '{other}' also creates a private workforce in {config.region} of the same "
+            "account, and an account has one private workforce per Region: keep mode = \"cognito\" in "
+            "one of them and set mode = \"existing_cognito\" (with that workforce's user_pool_id and "
+            "client_id) in the other, or deploy them to different Regions or accounts",
+        )
+        for other in clashes
+    ]
 
 
 def _violation(err: Mapping[str, Any]) -> Violation:
@@ -146,6 +188,51 @@ def _workforce_violations(config: EnvironmentConfig) -> list[Violation]:
     return violations
 
 
+def _job_field(config: EnvironmentConfig, name: str, field: str) -> str:
+    index = next(i for i, job in enumerate(config.jobs) if job.name == name)
+    return f"jobs[{index}]({name}).{field}"
+
+
+def _chain_violations(config: EnvironmentConfig, specs: Mapping[str, Any]) -> list[Violation]:
+    """Jobs reading each other's output can never be created: refuse every such cycle once."""
+    from gt_rules.chaining import cycles
+
+    violations = []
+    for cycle in cycles(specs):
+        if len(cycle) == 1:
+            continue  # a job reading its own output: the input rule says so
+        loop = " -> ".join([*cycle, cycle[0]])
+        names = ", ".join(cycle[:-1]) + f" and {cycle[-1]}"
+        violations.append(
+            Violation(
+                _job_field(config, cycle[0], "input.job"),
+                cycle[1],
+                f"jobs {names} read each other's output ({loop}): each job can only read a job "
+                "that is created before it; break the cycle",
+            )
+        )
+    return violations
+
+
+def _cors_violations(config: EnvironmentConfig) -> list[Violation]:
+    """Video frame and 3D point cloud tasks fail in the worker's browser without the wider CORS
+    rule (docs/ground-truth.md#cors): refuse them rather than let them fail at run time."""
+    from gt_rules.task_types import TASK_TYPES, needs_wide_cors
+
+    if config.storage.video_and_point_cloud_cors:
+        return []
+    return [
+        Violation(
+            f"jobs[{index}]({job.name}).task_type",
+            job.task_type,
+            f"{TASK_TYPES[job.task_type].display_name} jobs need the wider CORS rule on the data "
+            "buckets: set video_and_point_cloud_cors = true in [storage]",
+        )
+        for index, job in enumerate(config.jobs)
+        if job.task_type in TASK_TYPES and needs_wide_cors(job.task_type)
+    ]
+
+
 def _job_violations(config: EnvironmentConfig) -> list[Violation]:
     if not config.jobs:
         return []
@@ -173,6 +260,8 @@ def _job_violations(config: EnvironmentConfig) -> list[Violation]:
                 Violation(f"{where}.custom.template_file", template, f"cannot be read: {error}")
             )
     fill_audit_attribute_names(specs)
+    violations += _chain_violations(config, specs)
+    violations += _cors_violations(config)
     private_teams = {team.name for team in config.teams}
     for index, job in enumerate(config.jobs):
         if job.name not in specs:

@@ -28,18 +28,20 @@ def needs_stop(status: str) -> bool:
 
 # --- Custom-resource decisions (create, is_complete, update, delete); the handler only calls AWS. ---
 
-# §8.1, TF:labeling_job.go: a freshly created execution role is often not yet usable, and
-# CreateLabelingJob then answers ValidationException; Terraform retries that code, so do we.
+# A freshly created execution role is often not usable for a minute or two, and CreateLabelingJob
+# then answers ValidationException naming the role ("Could not assume role <arn> ..."); Terraform
+# retries that error during IAM propagation (docs/ground-truth.md#iam-execution-role). Only that
+# form is retried: any other ValidationException is a bad request that fails at once.
 # 8 attempts with delays 2, 4, 8, 16, 30, 30, 30 s: about two minutes before giving up.
 CREATE_ATTEMPTS = 8
 CREATE_BASE_DELAY_SECONDS = 2.0
 CREATE_MAX_DELAY_SECONDS = 30.0
 IAM_PROPAGATION_CODE = "ValidationException"
-# CreateLabelingJob's modelled error for a name already taken (§1.1): on our own deterministic
-# name it means an earlier attempt of the same event got through.
+_ROLE_NOT_READY_PHRASES = ("assume role", "assume the role", "assume the execution role")
+# CreateLabelingJob's modelled error for a name already taken (docs/ground-truth.md#create-labeling-job).
 NAME_TAKEN_CODE = "ResourceInUse"
 NOT_FOUND_CODE = "ResourceNotFound"
-# UNVERIFIED (§8.2): BC models only ResourceNotFound for Describe/Stop, but SageMaker is known to
+# UNVERIFIED: the API models only ResourceNotFound for Describe/Stop, but SageMaker is known to
 # answer a missing job with ValidationException too; accept both when the message says so.
 _NOT_FOUND_PHRASES = ("does not exist", "not found", "could not find")
 
@@ -75,9 +77,20 @@ def create_progress(status: str, failure_reason: str = "", *, job_name: str = ""
     return False
 
 
-def create_retryable(code: str) -> bool:
-    """CreateLabelingJob errors worth another attempt: IAM propagation and throttling."""
-    return code == IAM_PROPAGATION_CODE or code in THROTTLING_CODES
+def role_not_ready(code: str, message: str, role_arn: str) -> bool:
+    """Whether a CreateLabelingJob error is the execution role still propagating in IAM: a
+    ValidationException that says the role cannot be assumed or names the role itself."""
+    if code != IAM_PROPAGATION_CODE:
+        return False
+    text = message.lower()
+    return any(phrase in text for phrase in _ROLE_NOT_READY_PHRASES) or (
+        bool(role_arn) and role_arn.lower() in text
+    )
+
+
+def create_retryable(code: str, message: str, role_arn: str) -> bool:
+    """CreateLabelingJob errors worth another attempt: a role still propagating, and throttling."""
+    return code in THROTTLING_CODES or role_not_ready(code, message, role_arn)
 
 
 def name_taken(code: str) -> bool:

@@ -81,6 +81,12 @@ def _required(ctx: DeployContext, key: str) -> str:
     return value
 
 
+def job_workteam_arn(spec: JobSpec, ctx: DeployContext) -> str:
+    """The work team a job's request names: its private team's ARN from the context, the vendor's
+    ARN, or the public Mechanical Turk crowd of the Region. The stack allows exactly these."""
+    return _workteam_arn(spec, ctx, _required(ctx, "region"), str(ctx.get("partition") or "aws"))
+
+
 def _workteam_arn(spec: JobSpec, ctx: DeployContext, region: str, partition: str) -> str:
     workforce: Mapping[str, Any] = spec.get("workforce") or {}
     kind = workforce.get("kind", "private")

@@ -15,7 +15,8 @@ THROTTLING_CODES = frozenset(
         "ThrottlingException",
         "ThrottledException",
         "RequestThrottledException",
-        "RequestThrottled",  # SQS
+        "RequestThrottled",  # SQS (JSON protocol)
+        "AWS.SimpleQueueService.RequestThrottled",  # SQS (query protocol)
         "TooManyRequestsException",
         "ProvisionedThroughputExceededException",
         "RequestLimitExceeded",

@@ -284,6 +284,12 @@ def unknown_task_type_violation(value: object, field: str = "task_type") -> Viol
     return Violation(field, value, "task type must be one of: " + ", ".join(TASK_TYPES))
 
 
+def needs_wide_cors(task_type_key: str) -> bool:
+    """Video frame and 3D point cloud tasks need the wider CORS rule on the input and output
+    buckets (docs/ground-truth.md#cors)."""
+    return get_task_type(task_type_key).family in ("video_frame", "point_cloud")
+
+
 def manifest_key_for(task_type_key: str, data_type: str | None = None) -> str:
     """`source-ref` or `source` for a manifest line; custom tasks follow their data type."""
     task_type = get_task_type(task_type_key)

@@ -1,12 +1,15 @@
-"""The role Ground Truth assumes to run labeling jobs: least privilege per §7.1.
+"""The role Ground Truth assumes to run labeling jobs, with least privilege
+(docs/ground-truth.md#iam-execution-role).
 
-No AmazonSageMakerFullAccess and no managed Ground Truth policy (its S3 grants match bucket
-names containing "sagemaker"/"groundtruth", which ours need not, §7.1 gotcha).
+No AmazonSageMakerFullAccess and no managed Ground Truth policy (its S3 grants match only bucket
+names containing "sagemaker"/"groundtruth", which ours need not contain).
 """
 
 from __future__ import annotations
 
-from aws_cdk import ArnFormat, Stack
+from collections.abc import Sequence
+
+from aws_cdk import ArnFormat, Aws, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -29,16 +32,32 @@ class GroundTruthExecutionRole(Construct):
         output_bucket: s3.IBucket,
         encryption_key: kms.IKey | None,
         automated_labeling: bool,
+        custom_task_functions: Sequence[str],
     ) -> None:
+        """`custom_task_functions`: the pre-annotation and consolidation Lambda ARNs of this
+        environment's custom jobs, which Ground Truth invokes as this role. Built-in task types use
+        AWS's own functions and need no grant."""
         super().__init__(scope, construct_id)
+        stack = Stack.of(self)
         self.role = iam.Role(
             self,
             "Role",
             role_name=role_name,
-            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            assumed_by=iam.ServicePrincipal(
+                "sagemaker.amazonaws.com",
+                # Against the confused-deputy problem: only SageMaker acting for this account (and
+                # Region) may assume the role. Ground Truth is not among the features SageMaker's
+                # confused-deputy page lists, so whether it sends these keys is unverified
+                # (docs/ground-truth.md#confused-deputy): ...IfExists enforces them whenever they
+                # are sent and cannot lock every job out if they are not.
+                conditions={
+                    "StringEqualsIfExists": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+                    "ArnLikeIfExists": {"aws:SourceArn": stack.format_arn(service="sagemaker", resource="*")},
+                },
+            ),
             description="Assumed by SageMaker Ground Truth to run this environment's labeling jobs",
         )
-        self.sagemaker_log_groups = Stack.of(self).format_arn(
+        self.sagemaker_log_groups = stack.format_arn(
             service="logs",
             resource="log-group",
             resource_name="/aws/sagemaker/*",
@@ -66,7 +85,7 @@ class GroundTruthExecutionRole(Construct):
                 actions=["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
                 resources=[output_bucket.arn_for_objects(f"{LABELS_PREFIX}*")],
             ),
-            # CloudWatch (§7.1): PutMetricData has no resource-level permissions; logs are scoped to
+            # CloudWatch: PutMetricData has no resource-level permissions; logs are scoped to
             # SageMaker's own log groups (/aws/sagemaker/LabelingJobs and friends).
             iam.PolicyStatement(sid="Metrics", actions=["cloudwatch:PutMetricData"], resources=["*"]),
             iam.PolicyStatement(
@@ -88,8 +107,19 @@ class GroundTruthExecutionRole(Construct):
                     resources=[encryption_key.key_arn],
                 )
             )
+        if custom_task_functions:
+            # Ground Truth calls a custom task's own PRE and ACS functions as this role: exactly
+            # the configured ARNs, never a wildcard.
+            statements.append(
+                iam.PolicyStatement(
+                    sid="InvokeCustomTaskFunctions",
+                    actions=["lambda:InvokeFunction"],
+                    resources=sorted(set(custom_task_functions)),
+                )
+            )
         if automated_labeling:
-            # §1.5/§7.1: automated data labeling runs training and inference as this same role.
+            # Automated data labeling runs training and inference as this same role
+            # (docs/ground-truth.md#automated-labeling).
             statements.append(
                 iam.PolicyStatement(
                     sid="PassSelfForAutomatedLabeling",

@@ -10,6 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from gt_rules.handler_keys import ManifestAttributes, ManifestProperties
 from gt_rules.spec import InputSpec
 
 from .encryption import READ_ACTIONS, WRITE_ACTIONS, allow_key_use
@@ -17,6 +18,11 @@ from .providers import HandlerProvider
 from .storage import MANIFEST_PREFIX
 
 RESOURCE_TYPE = "Custom::GroundTruthInputManifest"
+# Well under the Provider framework's own 15-minute Lambda, so that even an overrun of ours is
+# answered by the framework; the handler stops itself before this (lambda/manifest/handler.py).
+ON_EVENT_TIMEOUT_SECONDS = 600
+# If nobody answers at all, CloudFormation gives up after the framework's 15 minutes plus margin.
+SERVICE_TIMEOUT_SECONDS = 16 * 60
 
 
 class InputManifestProvider(Construct):
@@ -34,7 +40,7 @@ class InputManifestProvider(Construct):
             "Handlers",
             function_dir="manifest",
             description="Writes Ground Truth input manifests from an S3 prefix",
-            on_event_timeout_seconds=900,  # 100,000 objects: listing plus, for text, one GET each
+            on_event_timeout_seconds=ON_EVENT_TIMEOUT_SECONDS,
             memory_size=512,
             # The manifest is staged in /tmp: 100,000 text items of up to 20,000 characters (§4.1)
             # can reach about 2 GB. Ephemeral storage is billed only while the function runs.
@@ -81,17 +87,20 @@ class InputManifest(Construct):
             service_token=provider.handlers.service_token,
             resource_type=RESOURCE_TYPE,
             properties={
-                "InputBucket": input_bucket.bucket_name,
-                "Prefix": source.get("prefix", ""),
-                "DataType": source.get("data_type", ""),
-                "Selection": json.dumps(source.get("selection", {"mode": "all"}), sort_keys=True),
-                "ManifestBucket": input_bucket.bucket_name,
-                "JobName": job_name,
-                "MaxObjects": max_objects,
-                "MinObjects": min_objects,
+                ManifestProperties.INPUT_BUCKET: input_bucket.bucket_name,
+                ManifestProperties.PREFIX: source.get("prefix", ""),
+                ManifestProperties.DATA_TYPE: source.get("data_type", ""),
+                ManifestProperties.SELECTION: json.dumps(
+                    source.get("selection", {"mode": "all"}), sort_keys=True
+                ),
+                ManifestProperties.MANIFEST_BUCKET: input_bucket.bucket_name,
+                ManifestProperties.JOB_NAME: job_name,
+                ManifestProperties.MAX_OBJECTS: max_objects,
+                ManifestProperties.MIN_OBJECTS: min_objects,
                 # Bumping the job's revision re-scans the prefix (new objects since the last deploy).
-                "Revision": revision,
+                ManifestProperties.REVISION: revision,
             },
+            service_timeout=cdk.Duration.seconds(SERVICE_TIMEOUT_SECONDS),
         )
-        self.manifest_uri = self.resource.get_att_string("ManifestUri")
-        self.object_count = self.resource.get_att_string("ObjectCount")
+        self.manifest_uri = self.resource.get_att_string(ManifestAttributes.MANIFEST_URI)
+        self.object_count = self.resource.get_att_string(ManifestAttributes.OBJECT_COUNT)

@@ -8,7 +8,10 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+
+from gt_rules.handler_keys import NotifierEnvironment
 
 from .encryption import WRITE_ACTIONS, allow_key_use
 from .notification_topic import NotificationTopic
@@ -39,15 +42,29 @@ class JobOwnerNotifications(Construct):
             encryption_key=encryption_key,
             emails=owner_emails,
         ).topic
+        # Where a job-state event goes when it cannot be delivered to the notifier (EventBridge's
+        # dead-letter queue) or when the notifier failed on it through every retry (the function's
+        # asynchronous-invocation dead-letter queue). An idle queue costs nothing; events are kept
+        # 14 days, long enough to notice and replay them.
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=cdk.Duration.days(14),
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
         self.notifier = PythonHandlerFunction(
             self,
             "Notifier",
             function_dir="job_notifier",
             handler="handler.handler",
             description="Emails job owners when a labeling job completes, fails or stops",
-            environment={"TOPIC_ARN": self.topic.topic_arn},
+            environment={NotifierEnvironment.TOPIC_ARN: self.topic.topic_arn},
             timeout_seconds=60,
             memory_size=128,
+            dead_letter_queue=self.dead_letters,
+            async_retry_attempts=2,
         )
         self.notifier.role.add_to_principal_policy(
             iam.PolicyStatement(actions=["sns:Publish"], resources=[self.topic.topic_arn])
@@ -66,6 +83,13 @@ class JobOwnerNotifications(Construct):
                 # Only this environment's jobs: their ARNs share the environment's name prefix.
                 resources=events.Match.prefix(job_arn_prefix),
             ),
-            targets=[targets.LambdaFunction(self.notifier.function, retry_attempts=4)],
+            targets=[
+                targets.LambdaFunction(
+                    self.notifier.function,
+                    dead_letter_queue=self.dead_letters,
+                    retry_attempts=8,
+                    max_event_age=cdk.Duration.hours(24),
+                )
+            ],
         )
         cdk.Tags.of(self.rule).add("purpose", "job-notifications")

@@ -6,7 +6,7 @@ There is no AWS::SageMaker::LabelingJob in CloudFormation (§6.6), hence the cus
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -14,7 +14,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from gt_rules.naming import job_name_prefix
+from gt_rules.handler_keys import LabelingJobAttributes, LabelingJobProperties
 from gt_rules.request import JOB_CONFIG_PREFIX
 from gt_rules.spec import JobSpec
 
@@ -24,61 +24,94 @@ from .providers import HandlerProvider
 RESOURCE_TYPE = "Custom::GroundTruthLabelingJob"
 
 
+# on_event retries CreateLabelingJob for about 2 minutes while a fresh role propagates; the
+# Provider framework's own Lambda allows 15 minutes, so this leaves it ample time to answer.
+ON_EVENT_TIMEOUT_SECONDS = 300
+# The waiter polls until the job leaves Initializing; then CloudFormation gets its answer.
+WAIT_TOTAL_MINUTES = 15
+# If the framework itself never answers, CloudFormation gives up after this instead of an hour:
+# on_event plus the whole wait plus margin.
+SERVICE_TIMEOUT_SECONDS = ON_EVENT_TIMEOUT_SECONDS + WAIT_TOTAL_MINUTES * 60 + 300
+
+
 class LabelingJobProvider(Construct):
+    """The functions behind every labeling job of a stack, each with only what it calls.
+
+    `workteam_arns`: exactly the work teams this environment's jobs use. CreateLabelingJob is
+    allowed for those alone (sagemaker:WorkteamArn), so the function can never send data to a
+    work team nobody configured, such as the public Mechanical Turk crowd.
+    """
+
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        name_prefix: str,
+        job_arn_pattern: str,
         execution_role: iam.IRole,
         output_bucket: s3.IBucket,
         encryption_key: kms.IKey | None,
+        workteam_arns: Sequence[str],
     ) -> None:
         super().__init__(scope, construct_id)
+        if not workteam_arns:
+            raise ValueError("a labeling-job provider needs the work teams its jobs may use")
         self.handlers = HandlerProvider(
             self,
             "Handlers",
             function_dir="labeling_job",
             description="Creates, replaces and stops Ground Truth labeling jobs",
-            # on_event retries CreateLabelingJob for about 2 minutes while a fresh role propagates.
-            on_event_timeout_seconds=300,
+            on_event_timeout_seconds=ON_EVENT_TIMEOUT_SECONDS,
             wait=True,
+            total_timeout_minutes=WAIT_TOTAL_MINUTES,
         )
-        stack = cdk.Stack.of(self)
-        self.job_arn_pattern = stack.format_arn(
-            service="sagemaker", resource="labeling-job", resource_name=f"{job_name_prefix(name_prefix)}*"
+        self.job_arn_pattern = job_arn_pattern  # this environment's jobs: labeling-job/<prefix>-*
+        on_event = self.handlers.on_event.role
+        on_event.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="CreateForOurWorkTeams",
+                actions=["sagemaker:CreateLabelingJob"],
+                resources=[self.job_arn_pattern],
+                # docs/ground-truth.md#iam-caller: ARN condition operators for this key.
+                conditions={"ArnEquals": {"sagemaker:WorkteamArn": list(workteam_arns)}},
+            )
         )
-        for function in self.handlers.functions:
-            role = function.role
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="OwnLabelingJobs",
-                    actions=[
-                        "sagemaker:CreateLabelingJob",
-                        "sagemaker:DescribeLabelingJob",
-                        "sagemaker:StopLabelingJob",
-                        "sagemaker:AddTags",  # CreateLabelingJob with Tags (§7.2)
-                    ],
-                    resources=[self.job_arn_pattern],
-                )
+        on_event.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="ManageOwnJobs",
+                actions=[
+                    "sagemaker:DescribeLabelingJob",
+                    "sagemaker:StopLabelingJob",  # Delete stops a running job
+                    "sagemaker:AddTags",  # CreateLabelingJob with Tags (docs/ground-truth.md#iam-caller)
+                ],
+                resources=[self.job_arn_pattern],
             )
-            role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    sid="PassExecutionRole",
-                    actions=["iam:PassRole"],
-                    resources=[execution_role.role_arn],
-                    conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-                )
+        )
+        on_event.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="PassExecutionRole",
+                actions=["iam:PassRole"],
+                resources=[execution_role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
             )
-        # Only on_event uploads the worker template and label category config.
+        )
+        # The worker template and label category config the job reads.
         self.config_objects = output_bucket.arn_for_objects(f"{JOB_CONFIG_PREFIX}*")
-        self.handlers.on_event.role.add_to_principal_policy(
+        on_event.add_to_principal_policy(
             iam.PolicyStatement(
                 sid="WriteJobConfig", actions=["s3:PutObject"], resources=[self.config_objects]
             )
         )
-        allow_key_use(self.handlers.on_event.role, encryption_key, WRITE_ACTIONS)
+        allow_key_use(on_event, encryption_key, WRITE_ACTIONS)
+        # is_complete only reads the job's state.
+        assert self.handlers.is_complete is not None
+        self.handlers.is_complete.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid="DescribeOwnJobs",
+                actions=["sagemaker:DescribeLabelingJob"],
+                resources=[self.job_arn_pattern],
+            )
+        )
 
 
 class LabelingJob(Construct):
@@ -99,12 +132,15 @@ class LabelingJob(Construct):
             resource_type=RESOURCE_TYPE,
             properties={
                 # A JSON string, so CloudFormation keeps the spec's numbers and booleans intact.
-                "SpecJson": json.dumps(spec, sort_keys=True),
-                "Context": dict(context),
+                LabelingJobProperties.SPEC_JSON: json.dumps(spec, sort_keys=True),
+                LabelingJobProperties.CONTEXT: dict(context),
             },
-            # Jobs cannot be deleted (§8.2); Delete stops a running one, and never fails.
+            # Jobs cannot be deleted (docs/ground-truth.md#job-lifecycle); Delete stops a running
+            # one, and never fails.
             removal_policy=cdk.RemovalPolicy.DESTROY,
+            service_timeout=cdk.Duration.seconds(SERVICE_TIMEOUT_SECONDS),
         )
-        self.job_arn = self.resource.get_att_string("LabelingJobArn")
-        self.job_name = self.resource.get_att_string("LabelingJobName")
-        self.output_manifest_uri = self.resource.get_att_string("OutputManifestUri")
+        self.job_arn = self.resource.get_att_string(LabelingJobAttributes.ARN)
+        self.job_name = self.resource.get_att_string(LabelingJobAttributes.NAME)
+        self.output_manifest_uri = self.resource.get_att_string(LabelingJobAttributes.OUTPUT_MANIFEST_URI)
+        self.status = self.resource.get_att_string(LabelingJobAttributes.STATUS)

@@ -9,11 +9,16 @@ from aws_cdk import ArnFormat
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from gt_rules.handler_keys import CleanupProperties
 from gt_rules.project import LABELING_JOB_LOG_GROUP, STREAMING_QUEUE_PREFIX
 
 from .providers import HandlerProvider
 
 RESOURCE_TYPE = "Custom::GroundTruthLeftoverCleanup"
+# Well under the Provider framework's 15-minute Lambda; the handler keeps its wait within what
+# the invocation has left, so a Delete is always answered (lambda/cleanup/handler.py).
+ON_EVENT_TIMEOUT_SECONDS = 600
+SERVICE_TIMEOUT_SECONDS = 16 * 60
 
 
 class LeftoverCleanup(Construct):
@@ -27,7 +32,7 @@ class LeftoverCleanup(Construct):
             "Handlers",
             function_dir="cleanup",
             description=f"Stops {name_prefix} jobs and deletes their queues and log streams on destroy",
-            on_event_timeout_seconds=900,  # up to 7 minutes waiting for jobs to leave Stopping
+            on_event_timeout_seconds=ON_EVENT_TIMEOUT_SECONDS,
         )
         role = self.handlers.on_event.role
         role.add_to_principal_policy(
@@ -72,5 +77,6 @@ class LeftoverCleanup(Construct):
             "Resource",
             service_token=self.handlers.service_token,
             resource_type=RESOURCE_TYPE,
-            properties={"NamePrefix": name_prefix},
+            properties={CleanupProperties.NAME_PREFIX: name_prefix},
+            service_timeout=cdk.Duration.seconds(SERVICE_TIMEOUT_SECONDS),
         )

@@ -1,7 +1,9 @@
-"""A Lambda function from `lambda/<folder>/handler.py` bundled with the gt_rules package.
+"""A Lambda function from `lambda/<folder>/handler.py` bundled with the shared packages.
 
-Bundling is local (a plain copy), so synth needs neither Docker nor the network, and the asset
-hash is taken from the bundled output: a change to gt_rules alone redeploys every function.
+Every function gets `gt_rules` (the Ground Truth rules) and `gt_runtime` (its AWS clients and
+shared calls) beside its handler. Bundling is local (a plain copy), so synth needs neither Docker
+nor the network, and the asset hash is taken from the bundled output: a change to a shared
+package alone redeploys every function.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import jsii
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_ROOT = REPO_ROOT / "lambda"
-RULES_PACKAGE = REPO_ROOT / "gt_rules"
+SHARED_PACKAGES = (REPO_ROOT / "gt_rules", REPO_ROOT / "gt_runtime")
 # The newest Python runtime this aws-cdk-lib knows (cdk-nag L1 flags older ones).
 PYTHON_RUNTIME = lambda_.Runtime.PYTHON_3_14
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -32,7 +35,8 @@ class _CopyHandlerAndRules:
     def try_bundle(self, output_dir: str, *, image: cdk.DockerImage, **_: object) -> bool:
         out = Path(output_dir)
         shutil.copytree(self._function_dir, out, dirs_exist_ok=True, ignore=_IGNORED)
-        shutil.copytree(RULES_PACKAGE, out / "gt_rules", dirs_exist_ok=True, ignore=_IGNORED)
+        for package in SHARED_PACKAGES:
+            shutil.copytree(package, out / package.name, dirs_exist_ok=True, ignore=_IGNORED)
         return True
 
 
@@ -67,7 +71,11 @@ class PythonHandlerFunction(Construct):
         memory_size: int = 256,
         ephemeral_storage_mib: int = 512,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH,
+        dead_letter_queue: sqs.IQueue | None = None,
+        async_retry_attempts: int | None = None,
     ) -> None:
+        """`dead_letter_queue` and `async_retry_attempts` only matter for asynchronous invocations
+        (EventBridge, S3): the events the function still failed on after its retries go there."""
         super().__init__(scope, construct_id)
         self.function_dir, self.handler = function_dir, handler  # tests check the entry point exists
         self.log_group = logs.LogGroup(
@@ -96,4 +104,6 @@ class PythonHandlerFunction(Construct):
             log_group=self.log_group,
             role=self.role,
             architecture=lambda_.Architecture.ARM_64,
+            dead_letter_queue=dead_letter_queue,
+            retry_attempts=async_retry_attempts,
         )

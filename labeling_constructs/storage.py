@@ -99,7 +99,8 @@ class LabelingBuckets(Construct):
             )
 
         wide = [VIDEO_AND_POINT_CLOUD_CORS] if video_and_point_cloud_cors else []
-        self.input = data_bucket("Input", [IMAGE_TASK_CORS, *wide], versioned=False)
+        # Where data is kept (prod), an overwritten or deleted input object stays recoverable too.
+        self.input = data_bucket("Input", [IMAGE_TASK_CORS, *wide], versioned=retain_data)
         # Versioned: labels are the product of paid human work; an overwrite must be recoverable.
         # Audit jobs (verification, adjustment) show the earlier job's masks from this bucket,
         # which makes it a bucket "that holds input images" in §4.4's sense.

@@ -5,12 +5,11 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sagemaker as sagemaker
-from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from .notification_topic import NotificationTopic
+from .worker_portal import WorkforcePortal
 
 
 class PrivateWorkTeam(Construct):
@@ -27,6 +26,7 @@ class PrivateWorkTeam(Construct):
         oidc_groups: list[str],
         workers: list[str],
         topic_encryption_key: kms.IKey | None,
+        portal: WorkforcePortal,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -83,38 +83,7 @@ class PrivateWorkTeam(Construct):
                 notification_topic_arn=self.notifications.topic.topic_arn
             ),
         )
-        self.workteam_arn = self.workteam.ref  # Ref is the work team ARN (§6.6)
-        self.portal_url = self._portal_url(workteam_name)
-
-    def _portal_url(self, workteam_name: str) -> str:
-        """The worker portal: DescribeWorkteam's SubDomain (§6.3); CloudFormation does not expose it."""
-        lookup = cr.AwsCustomResource(
-            self,
-            "PortalLookup",
-            on_update=cr.AwsSdkCall(
-                service="SageMaker",
-                action="describeWorkteam",
-                parameters={"WorkteamName": workteam_name},
-                physical_resource_id=cr.PhysicalResourceId.of(f"{workteam_name}-portal"),
-                output_paths=["Workteam.SubDomain"],
-            ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=[self.workteam.ref]),
-            install_latest_aws_sdk=False,
-            log_group=_portal_lookup_logs(self),
-        )
-        lookup.node.add_dependency(self.workteam)
-        return "https://" + lookup.get_response_field("Workteam.SubDomain")
-
-
-def _portal_lookup_logs(scope: Construct) -> logs.ILogGroup:
-    """One destroyable log group for the stack's AwsCustomResource singleton (all teams share it)."""
-    stack = cdk.Stack.of(scope)
-    existing = stack.node.try_find_child("PortalLookupLogs")
-    if isinstance(existing, logs.LogGroup):
-        return existing
-    return logs.LogGroup(
-        stack,
-        "PortalLookupLogs",
-        retention=logs.RetentionDays.ONE_WEEK,
-        removal_policy=cdk.RemovalPolicy.DESTROY,
-    )
+        self.workteam_arn = (
+            self.workteam.ref
+        )  # Ref is the work team ARN (docs/ground-truth.md#cloudformation-resources)
+        self.portal_url = portal.portal_url(self, workteam=self.workteam, workteam_name=workteam_name)

@@ -10,7 +10,13 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from gt_rules.handler_keys import InviteEnvironment
+
 from .python_function import PythonHandlerFunction
+
+COGNITO_TRIGGER_TIMEOUT_SECONDS = 5
+# Replaced as soon as the workforce exists (see WorkerUserPool.client).
+PLACEHOLDER_URL = "https://localhost/set-when-the-workforce-exists"
 
 
 class WorkerUserPool(Construct):
@@ -35,8 +41,9 @@ class WorkerUserPool(Construct):
             function_dir="invite_message",
             handler="handler.handler",
             description="Adds the Ground Truth worker portal URL to Cognito's invitation email",
-            environment={"WORKTEAM_NAME": portal_workteam_name},
-            timeout_seconds=10,
+            environment={InviteEnvironment.WORKTEAM_NAME: portal_workteam_name},
+            # Cognito waits 5 seconds for a trigger (docs/ground-truth.md#cognito).
+            timeout_seconds=COGNITO_TRIGGER_TIMEOUT_SECONDS,
             memory_size=128,
         )
         self.invite_message.function.add_to_role_policy(
@@ -85,12 +92,11 @@ class WorkerUserPool(Construct):
         self.domain = self.pool.add_domain(
             "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)
         )
-        # Ground Truth configures this client's OAuth callback URLs for the worker portal when
-        # the workforce is created (§6.4, UNVERIFIED; seen rewritten in public stacks). CloudFormation
-        # calls UpdateUserPoolClient only when this resource's own properties change, and an
-        # update would reset those URLs. So every property below is a constant, never derived from
-        # configuration: adding teams or workers can never touch the client. The callback URL is a
-        # placeholder that Ground Truth replaces.
+        # Workers sign in through this client. Its callback and sign-out URLs must point at the
+        # workforce's portal, which exists only after the workforce (built from this client) does:
+        # the template holds a placeholder and the workforce stack sets the real URLs once the
+        # workforce exists (labeling_constructs/worker_portal.py), whatever Ground Truth itself
+        # writes into the client.
         self.client = self.pool.add_client(
             "Client",
             generate_secret=True,
@@ -99,8 +105,17 @@ class WorkerUserPool(Construct):
             o_auth=cognito.OAuthSettings(
                 flows=cognito.OAuthFlows(authorization_code_grant=True),
                 scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-                callback_urls=["https://localhost/replaced-by-ground-truth"],
-                logout_urls=["https://localhost/replaced-by-ground-truth"],
+                callback_urls=[PLACEHOLDER_URL],
+                logout_urls=[PLACEHOLDER_URL],
             ),
             prevent_user_existence_errors=True,
         )
+
+    @property
+    def client_settings(self) -> dict[str, object]:
+        """The client's template properties but for its pool: when they change, CloudFormation
+        updates the client, which resets its URLs to the placeholder, so they must be set again."""
+        l1 = self.client.node.default_child
+        assert isinstance(l1, cognito.CfnUserPoolClient)
+        resolved = cdk.Stack.of(self).resolve(l1._cfn_properties)
+        return {key: value for key, value in resolved.items() if key != "userPoolId"}

@@ -30,7 +30,7 @@ class EnvironmentStacks:
         self.teardown = TeardownStack(
             app,
             config=config,
-            job_arn_pattern=self.labeling.job_provider.job_arn_pattern,
+            job_arn_pattern=self.labeling.job_arn_pattern,
             report_topic=self.labeling.notifications.topic,
             topic_key=self.storage.encryption_key,
         )

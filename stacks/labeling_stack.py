@@ -6,6 +6,8 @@ stack depends on the workforce stack, so `cdk destroy` removes (stops) jobs befo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -14,7 +16,8 @@ from constructs import Construct
 
 from gt_config import EnvironmentConfig
 from gt_rules.naming import job_name_prefix
-from gt_rules.spec import JobSpec, job_context, private_team
+from gt_rules.request import job_workteam_arn
+from gt_rules.spec import DeployContext, JobSpec, job_context, private_team
 from gt_rules.task_types import TASK_TYPES
 from gt_rules.validation import MIN_OBJECTS_FOR_AUTOMATED_LABELING, spec_bool
 from labeling_constructs.input_manifest import InputManifest, InputManifestProvider
@@ -55,17 +58,28 @@ class LabelingStack(EnvironmentStack):
         )
         self.encryption_key, self.execution_role = encryption_key, execution_role
         self.workteam_arns = workteam_arns
-        self.job_provider = LabelingJobProvider(
-            self,
-            "LabelingJobs",
-            name_prefix=config.name_prefix,
-            execution_role=execution_role,
-            output_bucket=self.output_bucket,
-            encryption_key=encryption_key,
+        self.job_arn_pattern = self.format_arn(
+            service="sagemaker",
+            resource="labeling-job",
+            resource_name=f"{job_name_prefix(config.name_prefix)}*",
         )
-        self.manifest_provider = InputManifestProvider(
-            self, "InputManifests", input_bucket=self.input_bucket, encryption_key=encryption_key
-        )
+        specs = config.job_specs()  # in creation order: a job after the job whose output it reads
+        self.job_provider: LabelingJobProvider | None = None
+        self.manifest_provider: InputManifestProvider | None = None
+        if specs:
+            self.job_provider = LabelingJobProvider(
+                self,
+                "LabelingJobs",
+                job_arn_pattern=self.job_arn_pattern,
+                execution_role=execution_role,
+                output_bucket=self.output_bucket,
+                encryption_key=encryption_key,
+                workteam_arns=self._used_workteam_arns(specs),
+            )
+        if any(spec["input"]["kind"] == "prefix" for spec in specs.values()):
+            self.manifest_provider = InputManifestProvider(
+                self, "InputManifests", input_bucket=self.input_bucket, encryption_key=encryption_key
+            )
         self.notifications = JobOwnerNotifications(
             self,
             "JobNotifications",
@@ -75,20 +89,48 @@ class LabelingStack(EnvironmentStack):
                 resource="labeling-job",
                 resource_name=job_name_prefix(config.name_prefix),
             ),
-            job_arn_pattern=self.job_provider.job_arn_pattern,
+            job_arn_pattern=self.job_arn_pattern,
             owner_emails=config.notifications.job_owner_emails,
             encryption_key=encryption_key,
         )
         self.jobs: dict[str, LabelingJob] = {}
         self.manifests: dict[str, InputManifest] = {}
-        for name, spec in config.job_specs().items():
+        for name, spec in specs.items():
             self.jobs[name] = self._job(name, spec)
+            cdk.CfnOutput(
+                self,
+                f"JobStatus-{name}",
+                value=self.jobs[name].status,
+                description=f"Labeling job {name}: its state when this deploy last looked",
+            )
         self._acknowledge()
         cdk.CfnOutput(self, "JobOwnerTopicArn", value=self.notifications.topic.topic_arn)
 
+    def _context(self, spec: JobSpec, manifest_uri: str) -> DeployContext:
+        team = private_team(spec)
+        return job_context(
+            partition=self.partition,
+            region=self.region,
+            account=self.account,
+            name_prefix=self.config.name_prefix,
+            input_bucket=self.input_bucket.bucket_name,
+            output_bucket=self.output_bucket.bucket_name,
+            role_arn=self.execution_role.role_arn,
+            workteam_arns={team: self.workteam_arns[team]} if team else {},
+            manifest_uri=manifest_uri,
+            output_kms_key_id=self.encryption_key.key_arn if self.encryption_key else None,
+        )
+
+    def _used_workteam_arns(self, specs: Mapping[str, JobSpec]) -> list[str]:
+        """Exactly the work teams the jobs' requests name, each once, in job order."""
+        arns = [job_workteam_arn(spec, self._context(spec, manifest_uri="")) for spec in specs.values()]
+        return list(dict.fromkeys(arns))
+
     def _job(self, name: str, spec: JobSpec) -> LabelingJob:
+        assert self.job_provider is not None  # created whenever there is a job
         source = spec["input"]
         if source["kind"] == "prefix":
+            assert self.manifest_provider is not None  # created whenever a job reads a prefix
             manifest = InputManifest(
                 self,
                 f"Manifest-{name}",
@@ -105,54 +147,50 @@ class LabelingStack(EnvironmentStack):
             self.manifests[name] = manifest
             manifest_uri = manifest.manifest_uri
         elif source["kind"] == "job_output":
-            # Chaining: the earlier job's output manifest (config validation ordered and checked it).
+            # Chaining: the earlier job's output manifest (created first: see job_specs()).
             manifest_uri = self.jobs[source["job"]].output_manifest_uri
         else:
             manifest_uri = source["manifest_uri"]
-        team = private_team(spec)
-        context = job_context(
-            partition=self.partition,
-            region=self.region,
-            account=self.account,
-            name_prefix=self.config.name_prefix,
-            input_bucket=self.input_bucket.bucket_name,
-            output_bucket=self.output_bucket.bucket_name,
-            role_arn=self.execution_role.role_arn,
-            workteam_arns={team: self.workteam_arns[team]} if team else {},
-            manifest_uri=manifest_uri,
-            output_kms_key_id=self.encryption_key.key_arn if self.encryption_key else None,
+        return LabelingJob(
+            self,
+            f"Job-{name}",
+            provider=self.job_provider,
+            spec=spec,
+            context=self._context(spec, manifest_uri),
         )
-        return LabelingJob(self, f"Job-{name}", provider=self.job_provider, spec=spec, context=context)
 
     def _acknowledge(self) -> None:
         jobs = self.job_provider
-        for function in jobs.handlers.functions:
+        if jobs is not None:
+            for function in jobs.handlers.functions:
+                acknowledge_wildcard_resource(
+                    function.role.node.find_child("DefaultPolicy"),
+                    self.job_arn_pattern,
+                    "Labeling job names are generated per definition (<prefix>-<job>-<hash>); the "
+                    "wildcard is this environment's name prefix only.",
+                )
             acknowledge_wildcard_resource(
-                function.role.node.find_child("DefaultPolicy"),
-                jobs.job_arn_pattern,
-                "Labeling job names are generated per definition (<prefix>-<job>-<hash>); the wildcard is "
-                "this environment's name prefix only.",
+                jobs.handlers.on_event.role.node.find_child("DefaultPolicy"),
+                jobs.config_objects,
+                "Writes only the job-config/ prefix of the output bucket: templates and label category "
+                "configs.",
             )
-        acknowledge_wildcard_resource(
-            jobs.handlers.on_event.role.node.find_child("DefaultPolicy"),
-            jobs.config_objects,
-            "Writes only the job-config/ prefix of the output bucket: templates and label category configs.",
-        )
+            acknowledge_provider_framework(jobs.handlers.provider)
         manifests = self.manifest_provider
-        manifest_policy = manifests.handlers.on_event.role.node.find_child("DefaultPolicy")
-        for resource, reason in [
-            (
-                manifests.input_objects,
-                "Reads input objects under any prefix a job names, to inline text items.",
-            ),
-            (manifests.manifest_objects, "Writes manifests under the _manifests/ prefix only."),
-        ]:
-            acknowledge_wildcard_resource(manifest_policy, resource, reason)
+        if manifests is not None:
+            manifest_policy = manifests.handlers.on_event.role.node.find_child("DefaultPolicy")
+            for resource, reason in [
+                (
+                    manifests.input_objects,
+                    "Reads input objects under any prefix a job names, to inline text items.",
+                ),
+                (manifests.manifest_objects, "Writes manifests under the _manifests/ prefix only."),
+            ]:
+                acknowledge_wildcard_resource(manifest_policy, resource, reason)
+            acknowledge_provider_framework(manifests.handlers.provider)
         notifier_policy = self.notifications.notifier.role.node.find_child("DefaultPolicy")
         acknowledge_wildcard_resource(
             notifier_policy,
-            jobs.job_arn_pattern,
+            self.job_arn_pattern,
             "Describes only this environment's labeling jobs (name prefix).",
         )
-        for provider in (jobs.handlers, manifests.handlers):
-            acknowledge_provider_framework(provider.provider)

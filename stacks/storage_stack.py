@@ -68,6 +68,12 @@ class StorageStack(EnvironmentStack):
             output_bucket=self.buckets.output,
             encryption_key=self.encryption_key,
             automated_labeling=any(job.automated_labeling for job in config.jobs),
+            custom_task_functions=[
+                arn
+                for job in config.jobs
+                if job.custom is not None
+                for arn in (job.custom.pre_lambda_arn, job.custom.acs_lambda_arn)
+            ],
         )
         if data_key is not None:
             data_key.admit_execution_role(self.execution_role.role)

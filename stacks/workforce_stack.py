@@ -11,10 +11,11 @@ from gt_config.models import WorkforceMode
 from labeling_constructs.work_team import PrivateWorkTeam
 from labeling_constructs.worker_directory import TeamMembers, WorkerDirectory
 from labeling_constructs.worker_pool import WorkerUserPool
+from labeling_constructs.worker_portal import WorkforcePortal
 from labeling_constructs.workforce import CognitoWorkforce, OidcWorkforce
 
 from .base import EnvironmentStack
-from .nag import LAMBDA_BASIC_EXECUTION, LAMBDA_BASIC_EXECUTION_REASON, acknowledge
+from .nag import acknowledge, acknowledge_provider_framework
 
 
 class WorkforceStack(EnvironmentStack):
@@ -26,6 +27,7 @@ class WorkforceStack(EnvironmentStack):
             scope, config=config, component="workforce", description="private workforce and teams"
         )
         mode = config.workforce.mode
+        self.portal = WorkforcePortal(self, "Portal")
         workforce_name: str | None = None
         dependency: cdk.CfnResource | None = None
         pool_id: str | None = None
@@ -51,9 +53,17 @@ class WorkforceStack(EnvironmentStack):
                 client_id=client_id,
                 source_ip_cidrs=config.workforce.source_ip_cidrs,
             ).workforce
-            # The domain must exist before the workforce (§6.4: "User pools require a domain").
+            # The domain must exist before the workforce ("User pools require a domain",
+            # docs/ground-truth.md#workforce).
             created.node.add_dependency(self.pool.domain)
             workforce_name, dependency = config.workforce_name, created
+            self.portal.point_app_client_at_portal(
+                self,
+                pool=self.pool.pool,
+                client=self.pool.client,
+                client_settings=self.pool.client_settings,
+                workforce=created,
+            )
         elif mode is WorkforceMode.EXISTING_COGNITO:
             # The account's existing workforce (the console's, or another stack's): teams attach to it.
             pool_id, client_id = config.workforce.user_pool_id, config.workforce.client_id
@@ -91,6 +101,7 @@ class WorkforceStack(EnvironmentStack):
                 oidc_groups=team.oidc_groups,
                 workers=team.workers,
                 topic_encryption_key=topic_key,
+                portal=self.portal,
             )
             if dependency is not None:
                 work_team.workteam.add_dependency(dependency)
@@ -124,6 +135,4 @@ class WorkforceStack(EnvironmentStack):
                 "The Plus feature plan (threat protection) is billed per monthly active user; an idle lab "
                 "must cost nothing. Workers are admin-invited only and MFA is required.",
             )
-        if self.teams:
-            # AwsCustomResource's singleton function (CDK's, for the portal URL lookups).
-            acknowledge(self, LAMBDA_BASIC_EXECUTION, LAMBDA_BASIC_EXECUTION_REASON)
+        acknowledge_provider_framework(self.portal.handlers.provider)

@@ -49,6 +49,9 @@ Sleep = Callable[[float], None]
 Clock = Callable[[], float]
 STOP_WAIT_SECONDS = 420
 STOP_POLL_SECONDS = 15
+# Kept free of waiting for the queue and log-stream steps and the answer to CloudFormation: a
+# Delete that ran out of time would be answered FAILED and leave the stack in DELETE_FAILED.
+RESERVED_SECONDS = 120
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -95,19 +98,32 @@ def stop_running_jobs(
             logger.warning("could not stop labeling job %s: %s", name, _describe(exc))
 
 
+def wait_budget(time_left_seconds: float | None) -> float:
+    """How long the wait may take: STOP_WAIT_SECONDS, less when the invocation has less time left
+    than that plus what the remaining steps need."""
+    if time_left_seconds is None:
+        return STOP_WAIT_SECONDS
+    return max(0.0, min(STOP_WAIT_SECONDS, time_left_seconds - RESERVED_SECONDS))
+
+
 def wait_until_settled(
-    sagemaker: Any, names: list[str], sleep: Sleep, clock: Clock, summary: dict[str, int]
+    sagemaker: Any,
+    names: list[str],
+    sleep: Sleep,
+    clock: Clock,
+    summary: dict[str, int],
+    budget_seconds: float = STOP_WAIT_SECONDS,
 ) -> None:
     """Poll the stopped jobs until none is Initializing, InProgress or Stopping, for at most
-    STOP_WAIT_SECONDS (the function's timeout leaves room for the other steps)."""
-    deadline = clock() + STOP_WAIT_SECONDS
+    `budget_seconds` (see wait_budget)."""
+    deadline = clock() + budget_seconds
     pending = list(names)
     while pending and clock() < deadline:
         sleep(STOP_POLL_SECONDS)
         pending = [name for name in pending if _still_stopping(sagemaker, name, sleep)]
     summary["StillStopping"] = len(pending)
     if pending:
-        logger.warning("still stopping after %ss: %s", STOP_WAIT_SECONDS, ", ".join(pending))
+        logger.warning("still stopping after %ss: %s", budget_seconds, ", ".join(pending))
 
 
 def _still_stopping(sagemaker: Any, name: str, sleep: Sleep) -> bool:
@@ -206,7 +222,14 @@ def _prefix_for_delete(event: dict[str, Any]) -> str:
 
 
 def on_delete(
-    event: dict[str, Any], *, sagemaker: Any, sqs: Any, logs: Any, sleep: Sleep, clock: Clock
+    event: dict[str, Any],
+    *,
+    sagemaker: Any,
+    sqs: Any,
+    logs: Any,
+    sleep: Sleep,
+    clock: Clock,
+    time_left_seconds: float | None = None,
 ) -> dict[str, Any]:
     summary = {"StoppedJobs": 0, "StillStopping": 0, "DeletedQueues": 0, "DeletedLogStreams": 0, "Errors": 0}
     stopped: list[str] = []
@@ -223,7 +246,12 @@ def on_delete(
             "stop running jobs",
             lambda: stop_running_jobs(sagemaker, name_prefix, sleep, summary, stopped),
         ),
-        ("wait for stopped jobs", lambda: wait_until_settled(sagemaker, stopped, sleep, clock, summary)),
+        (
+            "wait for stopped jobs",
+            lambda: wait_until_settled(
+                sagemaker, stopped, sleep, clock, summary, wait_budget(time_left_seconds)
+            ),
+        ),
         (
             "delete streaming queues",
             lambda: delete_streaming_queues(sqs or _client("sqs"), name_prefix, sleep, summary),
@@ -256,8 +284,17 @@ def handler(
 ) -> dict[str, Any]:
     request_type = event.get("RequestType")
     if request_type == "Delete":
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
         try:
-            return on_delete(event, sagemaker=sagemaker, sqs=sqs, logs=logs, sleep=sleep, clock=clock)
+            return on_delete(
+                event,
+                sagemaker=sagemaker,
+                sqs=sqs,
+                logs=logs,
+                sleep=sleep,
+                clock=clock,
+                time_left_seconds=remaining() / 1000 if callable(remaining) else None,
+            )
         except Exception:
             # Belt and braces: whatever happened, the stack must be able to go.
             logger.exception("clean-up failed unexpectedly; Delete reported as done")

@@ -79,3 +79,23 @@ def test_nothing_stopped_means_no_wait(sagemaker: Stubber) -> None:
     clock, summary = FakeClock(), {}
     cleanup.wait_until_settled(sagemaker.client, [], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 0 and clock.sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("time_left", "budget"),
+    [(None, cleanup.STOP_WAIT_SECONDS), (600.0, cleanup.STOP_WAIT_SECONDS), (300.0, 180.0), (60.0, 0.0)],
+)
+def test_the_wait_never_eats_the_time_the_delete_needs_to_answer(
+    time_left: float | None, budget: float
+) -> None:
+    assert cleanup.wait_budget(time_left) == budget
+
+
+def test_a_short_invocation_waits_only_what_it_can_afford(sagemaker: Stubber) -> None:
+    budget = cleanup.wait_budget(cleanup.RESERVED_SECONDS + 2 * cleanup.STOP_POLL_SECONDS)
+    for _ in range(2):
+        describe(sagemaker, "Stopping")
+    clock, summary = FakeClock(), {}
+    cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary, budget)
+    assert summary["StillStopping"] == 1
+    assert clock.now == 2 * cleanup.STOP_POLL_SECONDS

@@ -89,35 +89,63 @@ def make_ctx(**overrides: Any) -> DeployContext:
     return ctx
 
 
+SERVICE_TOKEN = (
+    f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:gtlab-dev-labeling-LabelingJobsProviderframew-1A2B"
+)
+
+
 def properties(spec: JobSpec, ctx: DeployContext) -> dict[str, Any]:
+    """ResourceProperties as CloudFormation sends them: the ServiceToken first, every value as written
+    in the template (the context's nested values are strings already)."""
+    return {"ServiceToken": SERVICE_TOKEN, "SpecJson": json.dumps(spec), "Context": ctx}
+
+
+def cfn_event(request_type: str, properties: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """A custom-resource request exactly as CloudFormation sends it to the Provider framework, which
+    passes it on to on_event unchanged."""
     return {
-        "ServiceToken": "arn:aws:lambda:::function:provider",
-        "SpecJson": json.dumps(spec),
-        "Context": ctx,
+        "RequestType": request_type,
+        "ServiceToken": SERVICE_TOKEN,
+        "ResponseURL": "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x",
+        "StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/gtlab-dev-labeling/0a1b2c3d",
+        "RequestId": f"{request_type.lower()}-5f1c2d3e",
+        "LogicalResourceId": "JobfashionResource1A2B3C4D",
+        "ResourceType": "Custom::GroundTruthLabelingJob",
+        "ResourceProperties": properties,
+        **extra,
     }
 
 
 def create_event(spec: JobSpec, ctx: DeployContext) -> dict[str, Any]:
-    return {"RequestType": "Create", "RequestId": "0b5c7f1e", "ResourceProperties": properties(spec, ctx)}
+    return cfn_event("Create", properties(spec, ctx))
 
 
 def update_event(
     physical_id: str, spec: JobSpec, ctx: DeployContext, old_spec: JobSpec, old_ctx: DeployContext
 ) -> dict[str, Any]:
-    return {
-        "RequestType": "Update",
-        "PhysicalResourceId": physical_id,
-        "ResourceProperties": properties(spec, ctx),
-        "OldResourceProperties": properties(old_spec, old_ctx),
-    }
+    return cfn_event(
+        "Update",
+        properties(spec, ctx),
+        PhysicalResourceId=physical_id,
+        OldResourceProperties=properties(old_spec, old_ctx),
+    )
+
+
+def rollback_event(
+    physical_id: str, old_spec: JobSpec, failed_spec: JobSpec, ctx: DeployContext
+) -> dict[str, Any]:
+    """The Update CloudFormation sends when it rolls back a failed stack update: the properties of
+    before the update, the failed update's properties as OldResourceProperties."""
+    return update_event(physical_id, old_spec, ctx, failed_spec, ctx)
 
 
 def delete_event(physical_id: str) -> dict[str, Any]:
-    return {
-        "RequestType": "Delete",
-        "PhysicalResourceId": physical_id,
-        "ResourceProperties": properties(FASHION, make_ctx()),
-    }
+    return cfn_event("Delete", properties(FASHION, make_ctx()), PhysicalResourceId=physical_id)
+
+
+def waiter_event(event: dict[str, Any], on_event_answer: dict[str, Any]) -> dict[str, Any]:
+    """What the Provider framework hands is_complete: the request merged with on_event's answer."""
+    return {**event, **on_event_answer}
 
 
 def job_arn(name: str) -> str:
@@ -180,7 +208,7 @@ def sm(handler: ModuleType) -> Iterator[SimpleNamespace]:
     client.meta.events.register(
         "provide-client-params.sagemaker.*", lambda model, **_: calls.append(model.name)
     )
-    handler.CLIENTS["sagemaker"] = client
+    handler.CLIENTS.use("sagemaker", client)
     with Stubber(client) as stubber:
         yield SimpleNamespace(stubber=stubber, calls=calls)
         stubber.assert_no_pending_responses()
@@ -192,7 +220,7 @@ def s3(handler: ModuleType) -> Iterator[Any]:
         client = boto3.client("s3", region_name=REGION)
         for bucket in BUCKETS:
             client.create_bucket(Bucket=bucket)
-        handler.CLIENTS["s3"] = client
+        handler.CLIENTS.use("s3", client)
         yield client
 
 
@@ -230,7 +258,7 @@ def test_create_uploads_artifacts_then_creates_the_planned_job(
         "LabelingJobName": plan.job_name,
         "OutputManifestUri": plan.output_manifest_uri,
     }
-    assert result["JobCreated"] is True
+    assert result["WaitForStart"] is True
     assert sm.calls == ["CreateLabelingJob"]
     assert delays == []
     # The deploy-time values reach the request untouched.
@@ -372,7 +400,7 @@ def test_create_still_works_without_the_service_model_module(
 ) -> None:
     monkeypatch.setattr(handler, "service_model", None)
     sm.stubber.add_response("create_labeling_job", {"LabelingJobArn": job_arn(plan.job_name)}, plan.request)
-    assert handler.on_event(create_event(FASHION, ctx), None, sleep=lambda _: None)["JobCreated"] is True
+    assert handler.on_event(create_event(FASHION, ctx), None, sleep=lambda _: None)["WaitForStart"] is True
 
 
 # --- is_complete ---
@@ -387,7 +415,7 @@ def test_is_complete_by_status(
     sm.stubber.add_response(
         "describe_labeling_job", described(plan, status), {"LabelingJobName": plan.job_name}
     )
-    event = {**create_event(FASHION, make_ctx()), "PhysicalResourceId": plan.job_name, "JobCreated": True}
+    event = {**create_event(FASHION, make_ctx()), "PhysicalResourceId": plan.job_name, "WaitForStart": True}
     event["Data"] = {"LabelingJobName": plan.job_name, "OutputManifestUri": plan.output_manifest_uri}
 
     result = handler.is_complete(event, None, sleep=lambda _: None)
@@ -398,6 +426,7 @@ def test_is_complete_by_status(
             "LabelingJobArn": job_arn(plan.job_name),
             "LabelingJobName": plan.job_name,
             "OutputManifestUri": plan.output_manifest_uri,
+            "LabelingJobStatus": status,
         }
     else:
         assert "Data" not in result
@@ -477,12 +506,13 @@ def test_update_with_only_deploy_time_changes_keeps_the_job(
     result = handler.on_event(event, None, sleep=delays.append)
 
     assert result["PhysicalResourceId"] == plan.job_name
-    assert result["JobCreated"] is False
+    assert result["WaitForStart"] is False
     # The job keeps writing where it was created: the attributes come from Describe, not new_ctx.
     assert result["Data"] == {
         "LabelingJobArn": job_arn(plan.job_name),
         "LabelingJobName": plan.job_name,
         "OutputManifestUri": plan.output_manifest_uri,
+        "LabelingJobStatus": "Stopped",
     }
     assert "gtlab-dev-output-2" not in result["Data"]["OutputManifestUri"]
     assert sm.calls == ["DescribeLabelingJob"]  # read only: no CreateLabelingJob
@@ -521,7 +551,7 @@ def test_update_with_a_changed_definition_creates_a_new_job(
     )
 
     assert result["PhysicalResourceId"] == new_plan.job_name
-    assert result["JobCreated"] is True
+    assert result["WaitForStart"] is True
     assert result["Data"]["LabelingJobArn"] == job_arn(new_plan.job_name)
     assert sm.calls == ["CreateLabelingJob"]
 
@@ -537,7 +567,7 @@ def test_update_recreates_a_kept_job_that_no_longer_exists(
         update_event(plan.job_name, FASHION, ctx, FASHION, ctx), None, sleep=lambda _: None
     )
 
-    assert result["JobCreated"] is True
+    assert result["WaitForStart"] is True
     assert sm.calls == ["DescribeLabelingJob", "CreateLabelingJob"]
 
 
@@ -644,3 +674,118 @@ def test_delete_after_a_failed_create_makes_no_call(
 ) -> None:
     assert handler.on_event(delete_event(physical_id), None) == {"PhysicalResourceId": physical_id}
     assert sm.calls == []
+
+
+# --- Rollback: returning to a job that already exists always succeeds ---
+
+CHANGED: JobSpec = {**FASHION, "labels": ["Bag", "Eyewear", "Flipflop", "Watch", "Hat"]}
+
+
+@pytest.mark.parametrize("old_status", ["InProgress", "Completed", "Failed", "Stopped", "Stopping"])
+@pytest.mark.parametrize("sent_id", ["new", "old"])
+def test_rollback_to_the_old_job_succeeds_whatever_its_state(
+    handler: ModuleType,
+    sm: SimpleNamespace,
+    s3: Any,
+    ctx: DeployContext,
+    plan: JobPlan,
+    old_status: str,
+    sent_id: str,
+) -> None:
+    """A changed definition created a new job, a later resource failed, CloudFormation rolls back.
+
+    Which PhysicalResourceId the rollback Update carries (the new job's, the resource's current id,
+    or the old one) is not something the handler may depend on: both must return to the old job.
+    The old job may have finished, failed, or been stopped by the reaper since it was created.
+    """
+    new_plan = plan_job(CHANGED, ctx)
+    physical_id = new_plan.job_name if sent_id == "new" else plan.job_name
+    params = {"LabelingJobName": plan.job_name}
+    if sent_id == "new":
+        # Its name is a digest of the old definition: the create is refused, the job exists.
+        message = f"Job name {plan.job_name} must be unique within an AWS account and region"
+        client_error(sm.stubber, "create_labeling_job", "ResourceInUse", message, plan.request)
+    sm.stubber.add_response("describe_labeling_job", described(plan, old_status), params)
+    event = rollback_event(physical_id, FASHION, CHANGED, ctx)
+
+    answer = handler.on_event(event, None, sleep=lambda _: None)
+
+    assert answer["PhysicalResourceId"] == plan.job_name  # CloudFormation then deletes the new job
+    assert answer["WaitForStart"] is False
+    assert answer["Data"]["LabelingJobStatus"] == old_status
+    assert answer["Data"]["LabelingJobArn"] == job_arn(plan.job_name)
+    # The waiter finishes at once: no Describe, no failure, whatever the state.
+    calls_before = list(sm.calls)
+    assert handler.is_complete(waiter_event(event, answer), None, sleep=lambda _: None) == {
+        "IsComplete": True
+    }
+    assert sm.calls == calls_before
+
+
+def test_a_new_job_created_by_this_update_may_fail_the_resource(
+    handler: ModuleType, sm: SimpleNamespace, s3: Any, ctx: DeployContext, plan: JobPlan
+) -> None:
+    new_plan = plan_job(CHANGED, ctx)
+    sm.stubber.add_response(
+        "create_labeling_job", {"LabelingJobArn": job_arn(new_plan.job_name)}, new_plan.request
+    )
+    event = update_event(plan.job_name, CHANGED, ctx, FASHION, ctx)
+    answer = handler.on_event(event, None, sleep=lambda _: None)
+    assert answer["WaitForStart"] is True
+    reason = "ClientError: Cannot access the manifest"
+    sm.stubber.add_response(
+        "describe_labeling_job",
+        described(new_plan, "Failed", reason),
+        {"LabelingJobName": new_plan.job_name},
+    )
+
+    with pytest.raises(JobFailed, match=reason):
+        handler.is_complete(waiter_event(event, answer), None, sleep=lambda _: None)
+
+
+def test_a_create_that_finds_its_job_stopped_fails_with_the_way_out(
+    handler: ModuleType, sm: SimpleNamespace, s3: Any, ctx: DeployContext, plan: JobPlan
+) -> None:
+    """A stack created again with an unchanged job: names are unique forever, the old job was
+    stopped when the first stack went. A Create is never part of a rollback, so it may fail."""
+    message = f"Job name {plan.job_name} must be unique within an AWS account and region"
+    client_error(sm.stubber, "create_labeling_job", "ResourceInUse", message, plan.request)
+    params = {"LabelingJobName": plan.job_name}
+    sm.stubber.add_response("describe_labeling_job", described(plan, "Stopped"), params)
+    event = create_event(FASHION, ctx)
+    answer = handler.on_event(event, None, sleep=lambda _: None)
+    assert answer["WaitForStart"] is True
+    sm.stubber.add_response("describe_labeling_job", described(plan, "Stopped"), params)
+
+    with pytest.raises(JobFailed, match="bump its `revision`"):
+        handler.is_complete(waiter_event(event, answer), None, sleep=lambda _: None)
+
+
+# --- Only a role that is still propagating is retried ---
+
+
+def test_a_validation_error_that_is_not_about_the_role_fails_at_once(
+    handler: ModuleType, sm: SimpleNamespace, s3: Any, ctx: DeployContext, plan: JobPlan, delays: list[float]
+) -> None:
+    message = "The label category configuration file s3://gtlab-dev-output/job-config/x is not valid JSON"
+    client_error(sm.stubber, "create_labeling_job", "ValidationException", message, plan.request)
+
+    with pytest.raises(RuntimeError) as info:
+        handler.on_event(create_event(FASHION, ctx), None, sleep=delays.append)
+
+    assert message in str(info.value) and "ValidationException" in str(info.value)
+    assert sm.calls == ["CreateLabelingJob"]
+    assert delays == []
+
+
+def test_a_validation_error_naming_the_fresh_role_is_retried(
+    handler: ModuleType, sm: SimpleNamespace, s3: Any, ctx: DeployContext, plan: JobPlan, delays: list[float]
+) -> None:
+    message = f"Role {ctx['role_arn']} does not have the permissions to access s3://fashion-labeling/"
+    client_error(sm.stubber, "create_labeling_job", "ValidationException", message, plan.request)
+    sm.stubber.add_response("create_labeling_job", {"LabelingJobArn": job_arn(plan.job_name)}, plan.request)
+
+    handler.on_event(create_event(FASHION, ctx), None, sleep=delays.append)
+
+    assert sm.calls == ["CreateLabelingJob", "CreateLabelingJob"]
+    assert delays == [2.0]

@@ -70,6 +70,18 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Synthesiz
 
 
 @pytest.fixture(scope="session")
+def every_kind(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """dev with every kind of job (tests/every_kind.py): private, Mechanical Turk, vendor, custom,
+    chained in reverse declaration order, video."""
+    from tests.every_kind import OVERRIDES
+
+    if "every-kind" not in _CACHE:
+        config = load_environment("dev", environ={}, overrides=OVERRIDES)
+        _CACHE["every-kind"] = synthesize(config, tmp_path_factory.mktemp("cdk-every-kind"))
+    return _CACHE["every-kind"]
+
+
+@pytest.fixture(scope="session")
 def dev(synth: Callable[[str], Synthesized]) -> Synthesized:
     return synth("dev")
 

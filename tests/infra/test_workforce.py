@@ -135,8 +135,37 @@ def test_worker_in_two_teams_is_one_user_with_two_memberships() -> None:
 def test_portal_url_is_a_stack_output(dev: Synthesized) -> None:
     outputs = dev.templates["workforce"]["Outputs"]
     portal = outputs["WorkerPortalUrlsuperlabelers"]["Value"]
-    assert portal["Fn::Join"][1][0] == "https://"
+    (lookup_id, attribute) = portal["Fn::GetAtt"]
+    assert attribute == "PortalUrl"
+    lookup = dev.templates["workforce"]["Resources"][lookup_id]
+    assert lookup["Type"] == "Custom::GroundTruthWorkerPortal"
+    assert lookup["Properties"]["WorkteamName"] == "gtlab-dev-super-labelers"
     assert "WorkteamArnsuperlabelers" in outputs
+
+
+def test_app_client_is_pointed_at_the_workforce_portal(dev: Synthesized) -> None:
+    template = dev.templates["workforce"]
+    (urls,) = resources(template, "Custom::GroundTruthAppClientUrls")
+    (workforce_id,) = [
+        k for k, r in template["Resources"].items() if r["Type"] == "AWS::SageMaker::Workforce"
+    ]
+    (client_id,) = [
+        k for k, r in template["Resources"].items() if r["Type"] == "AWS::Cognito::UserPoolClient"
+    ]
+    props = urls["Properties"]
+    assert props["SubDomain"] == {"Fn::GetAtt": [workforce_id, "SubDomain"]}
+    assert props["ClientId"] == {"Ref": client_id}
+    # The client's own settings travel along: a change to them re-applies the URLs.
+    assert json.loads(props["ClientSettings"])["allowedOAuthFlows"] == ["code"]
+    assert client_id in urls["DependsOn"]
+
+
+def test_existing_or_oidc_workforces_leave_the_app_client_alone() -> None:
+    existing = workforce_template(
+        workforce={"mode": "existing_cognito", "user_pool_id": "us-east-1_AbC123", "client_id": "abc123"}
+    )
+    assert not resources(existing, "Custom::GroundTruthAppClientUrls")
+    assert len(resources(existing, "Custom::GroundTruthWorkerPortal")) == 1
 
 
 def test_existing_cognito_workforce_attaches_teams_without_creating_one() -> None:

@@ -235,3 +235,98 @@ def test_custom_job_with_a_missing_template_file_is_a_config_error() -> None:
     assert "jobs[0](keypoints).custom.template_file = 'examples/missing.liquid': cannot be read" in error(
         jobs=[job]
     )
+
+
+# --- One private workforce per account and Region ---
+
+
+def _environments(tmp_path: Any, **files: str) -> Any:
+    for name, text in files.items():
+        (tmp_path / f"{name}.toml").write_text(text)
+    return tmp_path
+
+
+COGNITO_ENV = 'region = "{region}"\n{account}[budget]\nenabled = false\n[workforce]\nmode = "{mode}"\n'
+
+
+def _env(region: str = "us-east-1", mode: str = "cognito", account: str | None = None) -> str:
+    return COGNITO_ENV.format(region=region, mode=mode, account=f'account = "{account}"\n' if account else "")
+
+
+def test_two_environments_creating_a_workforce_in_one_account_and_region_are_refused(tmp_path: Any) -> None:
+    config_dir = _environments(tmp_path, dev=_env(), staging=_env())
+    with pytest.raises(ConfigError) as caught:
+        load_environment("dev", config_dir=config_dir, environ={})
+    message = str(caught.value)
+    assert "workforce.mode = 'cognito'" in message
+    assert "environment 'staging' also creates a private workforce in us-east-1" in message
+    assert "one private workforce per Region" in message and "existing_cognito" in message
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        _env(region="us-west-2"),  # another Region
+        _env(mode="existing_cognito"),  # attaches to the workforce instead of creating one
+        _env(account="222233334444"),  # another account
+    ],
+)
+def test_environments_that_cannot_clash_are_accepted(tmp_path: Any, other: str) -> None:
+    config_dir = _environments(tmp_path, dev=_env(account="111122223333"), staging=other)
+    assert load_environment("dev", config_dir=config_dir, environ={}).workforce.mode.value == "cognito"
+
+
+def test_the_clash_check_follows_the_cli_region(tmp_path: Any) -> None:
+    no_region = 'project_prefix = "gtlab"\n[budget]\nenabled = false\n'
+    config_dir = _environments(tmp_path, dev=no_region, staging=no_region)
+    with pytest.raises(ConfigError, match="environment 'staging' also creates"):
+        load_environment("dev", config_dir=config_dir, environ={"CDK_DEFAULT_REGION": "eu-west-1"})
+
+
+# --- Chained jobs: any declaration order; cycles refused ---
+
+
+def test_a_job_declared_before_the_job_it_reads_is_created_after_it() -> None:
+    from tests.every_kind import OVERRIDES
+
+    config = load(**OVERRIDES)
+    order = list(config.job_specs())
+    assert order.index("boxes") < order.index("verify")
+    assert config.jobs[0].name == "verify"  # as declared
+
+
+def _reads(name: str, job: str) -> dict[str, Any]:
+    fashion = load().jobs[0].model_dump(mode="json")
+    return {**fashion, "name": name, "input": {"kind": "job_output", "job": job}}
+
+
+def test_two_jobs_reading_each_other_are_refused_naming_both() -> None:
+    message = error(jobs=[_reads("first", "second"), _reads("second", "first")])
+    assert "jobs[0](first).input.job = 'second': jobs first and second read each other's output" in message
+    assert "(first -> second -> first)" in message
+    assert message.count("read each other's output") == 1  # one problem, reported once
+
+
+def test_a_longer_cycle_names_every_job_in_it() -> None:
+    jobs = [_reads("a", "b"), _reads("b", "c"), _reads("c", "a")]
+    assert "jobs a, b and c read each other's output (a -> b -> c -> a)" in error(jobs=jobs)
+
+
+# --- Video frame and 3D point cloud jobs need the wider CORS rule ---
+
+
+def test_a_video_job_without_the_wider_cors_rule_is_refused_naming_the_setting() -> None:
+    from tests.every_kind import JOBS
+
+    (video,) = [job for job in JOBS if job["name"] == "video"]
+    message = error(jobs=[video])
+    assert "jobs[0](video).task_type = 'video_object_detection'" in message
+    assert "set video_and_point_cloud_cors = true in [storage]" in message
+
+
+def test_a_video_job_with_the_wider_cors_rule_is_accepted() -> None:
+    from tests.every_kind import JOBS
+
+    (video,) = [job for job in JOBS if job["name"] == "video"]
+    config = load(jobs=[video], storage={"video_and_point_cloud_cors": True})
+    assert config.storage.video_and_point_cloud_cors is True

@@ -72,18 +72,28 @@ def test_stopped_before_it_started_raises_and_points_at_revision(status: str) ->
         create_progress(status, "", job_name="j1")
 
 
+ROLE = "arn:aws:iam::111122223333:role/gtlab-dev-gt-execution"
+
+
 @pytest.mark.parametrize(
-    ("code", "retry"),
+    ("code", "message", "retry"),
     [
-        ("ValidationException", True),  # IAM propagation of a fresh role (TF retries it too)
-        ("ThrottlingException", True),
-        ("ResourceInUse", False),
-        ("ResourceLimitExceeded", False),
-        ("AccessDeniedException", False),
+        # A fresh role still propagating in IAM (Terraform retries this too).
+        ("ValidationException", f"Could not assume role {ROLE}", True),
+        ("ValidationException", f"Could not assume role {ROLE.upper()}.", True),
+        ("ValidationException", f"Role {ROLE} is not authorized to read s3://b/x.manifest", True),
+        ("ValidationException", "SageMaker could not assume the role you provided", True),
+        # Any other validation error is a bad request: fail at once with the service's words.
+        ("ValidationException", "Invalid LabelCategoryConfigS3Uri: s3://b/c.json is not valid JSON", False),
+        ("ValidationException", "1 validation error detected: TaskTitle must match pattern", False),
+        ("ThrottlingException", "Rate exceeded", True),
+        ("ResourceInUse", "name taken", False),
+        ("ResourceLimitExceeded", "concurrent jobs", False),
+        ("AccessDeniedException", f"User is not authorized to pass {ROLE}", False),
     ],
 )
-def test_create_retryable(code: str, retry: bool) -> None:
-    assert create_retryable(code) is retry
+def test_create_retryable(code: str, message: str, retry: bool) -> None:
+    assert create_retryable(code, message, ROLE) is retry
 
 
 def test_create_retry_schedule_is_bounded_near_two_minutes() -> None:
@@ -95,7 +105,9 @@ def test_create_retry_schedule_is_bounded_near_two_minutes() -> None:
     with pytest.raises(_Coded):
         call_with_retries(
             always_invalid,
-            retryable=lambda e: create_retryable(getattr(e, "code", "")),
+            retryable=lambda e: create_retryable(
+                getattr(e, "code", ""), f"Could not assume role {ROLE}", ROLE
+            ),
             attempts=lifecycle.CREATE_ATTEMPTS,
             base_delay=lifecycle.CREATE_BASE_DELAY_SECONDS,
             max_delay=lifecycle.CREATE_MAX_DELAY_SECONDS,

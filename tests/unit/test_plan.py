@@ -69,3 +69,17 @@ def test_plan_fails_with_the_synth_message_on_invalid_config(
     assert "Invalid configuration for environment 'dev':" in err
     assert "region = 'us-west-1': Ground Truth runs only in these 12 Regions" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_plan_walks_chained_jobs_in_the_order_synth_creates_them(tmp_path: Path) -> None:
+    from tests.every_kind import OVERRIDES
+
+    config = load_environment("dev", environ={}, overrides=OVERRIDES)
+    lines = plan.plan_environment(config, tmp_path)
+    planned = [line.split(":")[0].removeprefix("- ") for line in lines if line.startswith("- ")]
+    assert planned == list(config.job_specs())  # the labeling stack's order too
+    assert planned.index("boxes") < planned.index("verify")
+    verify = json.loads((tmp_path / "verify.request.json").read_text())
+    assert (
+        verify["InputConfig"]["DataSource"]["S3DataSource"]["ManifestS3Uri"] == "${OutputManifestUri:boxes}"
+    )
