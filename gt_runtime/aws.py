@@ -9,6 +9,7 @@ import boto3
 from botocore.config import Config
 
 from gt_rules.lifecycle import is_not_found, needs_stop
+from gt_rules.reaper import ALREADY_SETTLED, FAILED, STOPPED
 from gt_rules.retry import call_with_retries, error_code, error_message
 
 Sleep = Callable[[float], None]
@@ -80,14 +81,9 @@ def describe_labeling_job_or_none(sagemaker: Any, name: str, *, sleep: Sleep) ->
         raise
 
 
-# Outcomes of stop_labeling_job.
-STOPPED = "stopped"
-ALREADY_SETTLED = "already_settled"
-STOP_FAILED = "failed"
-
-
 def stop_labeling_job(sagemaker: Any, name: str, *, sleep: Sleep) -> tuple[str, str]:
-    """Stop a job and, when the stop is refused, look again: (outcome, detail). Never raises.
+    """Stop a job and, when the stop is refused, look again: (outcome, detail), the outcome one of
+    gt_rules.reaper's STOPPED, ALREADY_SETTLED and FAILED. Never raises.
 
     What StopLabelingJob answers for a job that settled in the meantime is not documented
     (docs/ground-truth.md#job-lifecycle), so a refused stop of a job that no longer runs is
@@ -101,7 +97,7 @@ def stop_labeling_job(sagemaker: Any, name: str, *, sleep: Sleep) -> tuple[str, 
     try:
         status = str(describe_labeling_job(sagemaker, name, sleep=sleep)["LabelingJobStatus"])
     except Exception:
-        return STOP_FAILED, failure
+        return FAILED, failure
     if not needs_stop(status):
         return ALREADY_SETTLED, f"now {status}"
-    return STOP_FAILED, failure
+    return FAILED, failure

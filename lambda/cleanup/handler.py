@@ -5,36 +5,41 @@ Properties: NamePrefix (`<project>-<env>`). Create/Update: nothing to do. Delete
 best-effort, retried on throttling and logged, and never raising (a failed Delete would leave the
 stack stuck in DELETE_FAILED):
   (a) stop our jobs that still run (a work team cannot be deleted while its job runs), and wait,
-      bounded, until they have left Stopping: this stack is destroyed first, so the work teams
-      go only after that (what DeleteWorkteam does with a Stopping job is UNVERIFIED),
-  (b) delete the SQS queues `GroundTruth-<job name>` that streaming jobs leave behind (§8.2),
-  (c) delete our jobs' log streams in /aws/sagemaker/LabelingJobs (§5.1).
+      bounded by the time the invocation has left, until they have left Stopping: this stack is
+      destroyed first, so the work teams go only after that (what DeleteWorkteam does with a
+      Stopping job is not documented),
+  (b) delete the SQS queues `GroundTruth-<job name>` that streaming jobs leave behind,
+  (c) delete our jobs' log streams in /aws/sagemaker/LabelingJobs
+(docs/ground-truth.md#stop-and-delete, #output-layout).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from gt_rules.errors import RuleViolation
+from gt_rules.handler_keys import CleanupProperties
 from gt_rules.lifecycle import RUNNING_STATUSES, STOPPING
 from gt_rules.naming import is_environment_job
 from gt_rules.project import LABELING_JOB_LOG_GROUP, STREAMING_QUEUE_PREFIX
-from gt_rules.reaper import environment_jobs, list_requests, name_prefix_violations
-from gt_rules.retry import call_with_retries, error_code, error_message, is_throttling
+from gt_rules.reaper import FAILED, STOPPED, environment_jobs, list_requests, name_prefix_violations
+from gt_rules.retry import call_with_retries, error_code
+from gt_runtime.aws import (
+    Clients,
+    describe_error,
+    describe_labeling_job,
+    list_labeling_jobs,
+    stop_labeling_job,
+)
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
-BOTO_CONFIG = Config(retries={"mode": "standard"})
+CLIENTS = Clients()
 PHYSICAL_ID_SUFFIX = "-cleanup"
-# SQS's JSON protocol names its throttling error RequestThrottled; gt_rules.retry does not list it.
-_SQS_THROTTLING = frozenset({"RequestThrottled", "AWS.SimpleQueueService.RequestThrottled"})
 # Already gone: the goal of the step is reached.
 _GONE = frozenset(
     {
@@ -53,49 +58,29 @@ STOP_POLL_SECONDS = 15
 # Delete that ran out of time would be answered FAILED and leave the stack in DELETE_FAILED.
 RESERVED_SECONDS = 120
 
-
-def _retryable(exc: BaseException) -> bool:
-    return is_throttling(exc) or error_code(exc) in _SQS_THROTTLING
+Summary = dict[str, int]
 
 
-def _client(service: str) -> Any:
-    return boto3.client(service, config=BOTO_CONFIG)
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{error_code(exc) or type(exc).__name__}: {error_message(exc)}"
-
-
-def stop_running_jobs(
-    sagemaker: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int], stopped: list[str]
-) -> None:
-    summaries: list[dict[str, Any]] = []
-    for request in list_requests(name_prefix):
-        token: str | None = None
-        while True:
-            kwargs = dict(request, NextToken=token) if token else dict(request)
-            page = call_with_retries(
-                lambda kw=kwargs: sagemaker.list_labeling_jobs(**kw), retryable=_retryable, sleep=sleep
-            )
-            summaries.extend(page.get("LabelingJobSummaryList", []))
-            token = page.get("NextToken")
-            if not token:
-                break
-    for job in environment_jobs(summaries, name_prefix):
+def stop_running_jobs(name_prefix: str, sleep: Sleep, summary: Summary) -> list[str]:
+    """Stop our running jobs; the names of those stopped (to wait for)."""
+    sagemaker = CLIENTS("sagemaker")
+    jobs = environment_jobs(
+        list_labeling_jobs(sagemaker, list_requests(name_prefix), sleep=sleep), name_prefix
+    )
+    stopped = []
+    for job in jobs:
         name = job["LabelingJobName"]
-        try:
-            call_with_retries(
-                lambda n=name: sagemaker.stop_labeling_job(LabelingJobName=n),
-                retryable=_retryable,
-                sleep=sleep,
-            )
+        outcome, detail = stop_labeling_job(sagemaker, name, sleep=sleep)
+        if outcome == STOPPED:
             summary["StoppedJobs"] += 1
             stopped.append(name)
             logger.info("stopped labeling job %s", name)
-        except Exception as exc:
-            # The job may have finished between list and stop (§8.2): logged, never fatal.
+        elif outcome == FAILED:
             summary["Errors"] += 1
-            logger.warning("could not stop labeling job %s: %s", name, _describe(exc))
+            logger.warning("could not stop labeling job %s: %s", name, detail)
+        else:
+            logger.info("labeling job %s had settled meanwhile (%s)", name, detail)
+    return stopped
 
 
 def wait_budget(time_left_seconds: float | None) -> float:
@@ -111,7 +96,7 @@ def wait_until_settled(
     names: list[str],
     sleep: Sleep,
     clock: Clock,
-    summary: dict[str, int],
+    summary: Summary,
     budget_seconds: float = STOP_WAIT_SECONDS,
 ) -> None:
     """Poll the stopped jobs until none is Initializing, InProgress or Stopping, for at most
@@ -128,17 +113,16 @@ def wait_until_settled(
 
 def _still_stopping(sagemaker: Any, name: str, sleep: Sleep) -> bool:
     try:
-        described = call_with_retries(
-            lambda: sagemaker.describe_labeling_job(LabelingJobName=name), retryable=_retryable, sleep=sleep
-        )
+        described = describe_labeling_job(sagemaker, name, sleep=sleep)
     except Exception as exc:
         # Gone, or unreadable: waiting longer would not help; the wait is best-effort.
-        logger.info("not waiting for %s: %s", name, _describe(exc))
+        logger.info("not waiting for %s: %s", name, describe_error(exc))
         return False
     return described["LabelingJobStatus"] in (*RUNNING_STATUSES, STOPPING)
 
 
-def delete_streaming_queues(sqs: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int]) -> None:
+def delete_streaming_queues(name_prefix: str, sleep: Sleep, summary: Summary) -> None:
+    sqs = CLIENTS("sqs")
     urls: list[str] = []
     # Physical job names are lowercase (gt_rules.naming) and SQS prefixes are case-sensitive.
     request: dict[str, Any] = {
@@ -146,9 +130,7 @@ def delete_streaming_queues(sqs: Any, name_prefix: str, sleep: Sleep, summary: d
         "MaxResults": 1000,
     }
     while True:
-        page = call_with_retries(
-            lambda r=dict(request): sqs.list_queues(**r), retryable=_retryable, sleep=sleep
-        )
+        page = call_with_retries(lambda r=dict(request): sqs.list_queues(**r), sleep=sleep)
         urls.extend(page.get("QueueUrls", []))
         if not page.get("NextToken"):
             break
@@ -159,17 +141,18 @@ def delete_streaming_queues(sqs: Any, name_prefix: str, sleep: Sleep, summary: d
         if not is_environment_job(queue_name.removeprefix(STREAMING_QUEUE_PREFIX), name_prefix):
             continue
         try:
-            call_with_retries(lambda u=url: sqs.delete_queue(QueueUrl=u), retryable=_retryable, sleep=sleep)
+            call_with_retries(lambda u=url: sqs.delete_queue(QueueUrl=u), sleep=sleep)
             summary["DeletedQueues"] += 1
             logger.info("deleted queue %s", queue_name)
         except Exception as exc:
             if error_code(exc) in _GONE:
                 continue
             summary["Errors"] += 1
-            logger.warning("could not delete queue %s: %s", queue_name, _describe(exc))
+            logger.warning("could not delete queue %s: %s", queue_name, describe_error(exc))
 
 
-def delete_job_log_streams(logs: Any, name_prefix: str, sleep: Sleep, summary: dict[str, int]) -> None:
+def delete_job_log_streams(name_prefix: str, sleep: Sleep, summary: Summary) -> None:
+    logs = CLIENTS("logs")
     streams: list[str] = []
     request: dict[str, Any] = {
         "logGroupName": LABELING_JOB_LOG_GROUP,
@@ -177,9 +160,7 @@ def delete_job_log_streams(logs: Any, name_prefix: str, sleep: Sleep, summary: d
     }
     while True:
         try:
-            page = call_with_retries(
-                lambda r=dict(request): logs.describe_log_streams(**r), retryable=_retryable, sleep=sleep
-            )
+            page = call_with_retries(lambda r=dict(request): logs.describe_log_streams(**r), sleep=sleep)
         except Exception as exc:
             if error_code(exc) == "ResourceNotFoundException":
                 # No job of the account ever logged in this Region: nothing to delete.
@@ -191,13 +172,12 @@ def delete_job_log_streams(logs: Any, name_prefix: str, sleep: Sleep, summary: d
             break
         request["nextToken"] = page["nextToken"]
     for stream in streams:
-        # One stream per job name (§5.1); a `<job>/...` form would match the same way.
+        # One stream per job name; a `<job>/...` form would match the same way.
         if not is_environment_job(stream, name_prefix):
             continue
         try:
             call_with_retries(
                 lambda s=stream: logs.delete_log_stream(logGroupName=LABELING_JOB_LOG_GROUP, logStreamName=s),
-                retryable=_retryable,
                 sleep=sleep,
             )
             summary["DeletedLogStreams"] += 1
@@ -205,108 +185,95 @@ def delete_job_log_streams(logs: Any, name_prefix: str, sleep: Sleep, summary: d
             if error_code(exc) in _GONE:
                 continue
             summary["Errors"] += 1
-            logger.warning("could not delete log stream %s: %s", stream, _describe(exc))
+            logger.warning("could not delete log stream %s: %s", stream, describe_error(exc))
 
 
-def _prefix_for_delete(event: dict[str, Any]) -> str:
+def prefix_for_delete(event: Mapping[str, Any]) -> str:
     """The NamePrefix to clean, or "" when neither the properties nor the physical ID give a valid one."""
-    candidates = [str((event.get("ResourceProperties") or {}).get("NamePrefix", ""))]
+    properties = event.get("ResourceProperties") or {}
+    candidates = [str(properties.get(CleanupProperties.NAME_PREFIX, ""))]
     physical_id = str(event.get("PhysicalResourceId", ""))
     if physical_id.endswith(PHYSICAL_ID_SUFFIX):
         candidates.append(physical_id.removesuffix(PHYSICAL_ID_SUFFIX))
     for candidate in candidates:
         # An empty or malformed prefix could match other environments' resources: never use one.
-        if candidate and not name_prefix_violations(candidate, "NamePrefix"):
+        if candidate and not name_prefix_violations(candidate, CleanupProperties.NAME_PREFIX):
             return candidate
     return ""
 
 
-def on_delete(
-    event: dict[str, Any],
-    *,
-    sagemaker: Any,
-    sqs: Any,
-    logs: Any,
-    sleep: Sleep,
-    clock: Clock,
-    time_left_seconds: float | None = None,
-) -> dict[str, Any]:
-    summary = {"StoppedJobs": 0, "StillStopping": 0, "DeletedQueues": 0, "DeletedLogStreams": 0, "Errors": 0}
+def clean_up(name_prefix: str, *, sleep: Sleep, clock: Clock, time_left_seconds: float | None) -> Summary:
+    """Every step, each on its own: one failing never keeps the others from running."""
+    summary: Summary = {
+        "StoppedJobs": 0,
+        "StillStopping": 0,
+        "DeletedQueues": 0,
+        "DeletedLogStreams": 0,
+        "Errors": 0,
+    }
     stopped: list[str] = []
-    sagemaker = sagemaker or _client("sagemaker")
-    physical_id = str(event.get("PhysicalResourceId", ""))
-    name_prefix = _prefix_for_delete(event)
-    if not name_prefix:
-        logger.error("no valid NamePrefix in the Delete event: nothing cleaned")
-        summary["Errors"] += 1
-        return {"PhysicalResourceId": physical_id, "Data": {k: str(v) for k, v in summary.items()}}
+
+    def stop() -> None:
+        stopped.extend(stop_running_jobs(name_prefix, sleep, summary))
+
+    def wait() -> None:
+        budget = wait_budget(time_left_seconds)
+        wait_until_settled(CLIENTS("sagemaker"), stopped, sleep, clock, summary, budget)
 
     steps: list[tuple[str, Callable[[], None]]] = [
-        (
-            "stop running jobs",
-            lambda: stop_running_jobs(sagemaker, name_prefix, sleep, summary, stopped),
-        ),
-        (
-            "wait for stopped jobs",
-            lambda: wait_until_settled(
-                sagemaker, stopped, sleep, clock, summary, wait_budget(time_left_seconds)
-            ),
-        ),
-        (
-            "delete streaming queues",
-            lambda: delete_streaming_queues(sqs or _client("sqs"), name_prefix, sleep, summary),
-        ),
-        (
-            "delete job log streams",
-            lambda: delete_job_log_streams(logs or _client("logs"), name_prefix, sleep, summary),
-        ),
+        ("stop running jobs", stop),
+        ("wait for stopped jobs", wait),
+        ("delete streaming queues", lambda: delete_streaming_queues(name_prefix, sleep, summary)),
+        ("delete job log streams", lambda: delete_job_log_streams(name_prefix, sleep, summary)),
     ]
     for step_name, step in steps:
         try:
             step()
         except Exception as exc:
             summary["Errors"] += 1
-            logger.warning("clean-up step '%s' failed: %s", step_name, _describe(exc))
+            logger.warning("clean-up step '%s' failed: %s", step_name, describe_error(exc))
     logger.info("clean-up of %s: %s", name_prefix, summary)
+    return summary
+
+
+def _as_data(summary: Summary) -> dict[str, str]:
     # Custom-resource responses are capped at 4 KB: counts only, as strings (CloudFormation attributes).
-    return {"PhysicalResourceId": physical_id, "Data": {k: str(v) for k, v in summary.items()}}
+    return {key: str(value) for key, value in summary.items()}
 
 
-def handler(
-    event: dict[str, Any],
-    context: object,
+def on_event(
+    event: Mapping[str, Any],
+    context: object = None,
     *,
-    sagemaker: Any = None,
-    sqs: Any = None,
-    logs: Any = None,
     sleep: Sleep = time.sleep,
     clock: Clock = time.monotonic,
 ) -> dict[str, Any]:
     request_type = event.get("RequestType")
+    physical_id = str(event.get("PhysicalResourceId", ""))
     if request_type == "Delete":
         remaining = getattr(context, "get_remaining_time_in_millis", None)
+        time_left = remaining() / 1000 if callable(remaining) else None
         try:
-            return on_delete(
-                event,
-                sagemaker=sagemaker,
-                sqs=sqs,
-                logs=logs,
-                sleep=sleep,
-                clock=clock,
-                time_left_seconds=remaining() / 1000 if callable(remaining) else None,
-            )
+            name_prefix = prefix_for_delete(event)
+            if not name_prefix:
+                logger.error("no valid NamePrefix in the Delete event: nothing cleaned")
+                summary = dict.fromkeys(
+                    ("StoppedJobs", "StillStopping", "DeletedQueues", "DeletedLogStreams"), 0
+                )
+                return {"PhysicalResourceId": physical_id, "Data": _as_data({**summary, "Errors": 1})}
+            summary = clean_up(name_prefix, sleep=sleep, clock=clock, time_left_seconds=time_left)
+            return {"PhysicalResourceId": physical_id, "Data": _as_data(summary)}
         except Exception:
             # Belt and braces: whatever happened, the stack must be able to go.
             logger.exception("clean-up failed unexpectedly; Delete reported as done")
-            return {"PhysicalResourceId": str(event.get("PhysicalResourceId", "")), "Data": {"Errors": "1"}}
+            return {"PhysicalResourceId": physical_id, "Data": {"Errors": "1"}}
 
-    name_prefix = str((event.get("ResourceProperties") or {}).get("NamePrefix", ""))
-    violations = name_prefix_violations(name_prefix, "NamePrefix")
+    name_prefix = str((event.get("ResourceProperties") or {}).get(CleanupProperties.NAME_PREFIX, ""))
+    violations = name_prefix_violations(name_prefix, CleanupProperties.NAME_PREFIX)
     if violations:
         # Create/Update may fail: a bad prefix now would make the later Delete clean nothing.
         raise RuleViolation(violations, "cleanup: ")
-    return {"PhysicalResourceId": name_prefix + PHYSICAL_ID_SUFFIX, "Data": {"NamePrefix": name_prefix}}
-
-
-# The CDK Provider framework calls `on_event`; `handler` stays the name the tests use.
-on_event = handler
+    return {
+        "PhysicalResourceId": name_prefix + PHYSICAL_ID_SUFFIX,
+        "Data": {CleanupProperties.NAME_PREFIX: name_prefix},
+    }

@@ -1,8 +1,9 @@
 """Job notifier: target of the EventBridge rule on "SageMaker Ground Truth Labeling Job State Change".
 
-The event gives the new status (detail.LabelingJobStatus) and the job ARN (resources[0], §8.1).
-The handler describes the job (best-effort) and publishes a readable message to TOPIC_ARN;
-the wording is in gt_rules.notifications.
+The event gives the new status (detail.LabelingJobStatus) and the job ARN (resources[0]; see
+docs/ground-truth.md#job-lifecycle). The handler describes the job (best-effort) and publishes a
+readable message to TOPIC_ARN; the wording is in gt_rules.notifications. A failed publish raises,
+so the event is retried and finally kept in the dead-letter queue (labeling_constructs/job_notifications.py).
 """
 
 from __future__ import annotations
@@ -10,34 +11,32 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
+from gt_rules.handler_keys import NotifierEnvironment
 from gt_rules.notifications import job_state_message, parse_job_arn
-from gt_rules.retry import call_with_retries, error_code, error_message
+from gt_rules.retry import call_with_retries
+from gt_runtime.aws import Clients, describe_error, describe_labeling_job
 
 logger = logging.getLogger()
 logger.setLevel(logging.INFO)
 
-BOTO_CONFIG = Config(retries={"mode": "standard"})
+CLIENTS = Clients()
+Sleep = Callable[[float], None]
 
 
-def _client(service: str) -> Any:
-    return boto3.client(service, config=BOTO_CONFIG)
+@dataclass(frozen=True)
+class Settings:
+    topic_arn: str
 
 
-def handler(
-    event: dict[str, Any],
-    context: object,
-    *,
-    sagemaker: Any = None,
-    sns: Any = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> dict[str, Any]:
+def settings(environ: Mapping[str, str] = os.environ) -> Settings:
+    return Settings(topic_arn=environ[NotifierEnvironment.TOPIC_ARN])
+
+
+def notify(event: Mapping[str, Any], settings: Settings, *, sleep: Sleep) -> dict[str, Any]:
     detail = event.get("detail") or {}
     resources = event.get("resources") or []
     parsed = parse_job_arn(str(resources[0])) if resources else None
@@ -50,29 +49,21 @@ def handler(
     status = str(detail.get("LabelingJobStatus", ""))
 
     description: dict[str, Any] | None = None
-    describe_error = ""
+    unreadable = ""
     try:
-        sagemaker = sagemaker or _client("sagemaker")
-        description = call_with_retries(
-            lambda: sagemaker.describe_labeling_job(LabelingJobName=job_name), sleep=sleep
-        )
-    except (ClientError, BotoCoreError) as exc:
+        description = describe_labeling_job(CLIENTS("sagemaker"), job_name, sleep=sleep)
+    except Exception as exc:
         # Best-effort: a message with what the event has beats no message.
-        describe_error = f"{error_code(exc) or type(exc).__name__}: {error_message(exc)}"
-        logger.warning("could not describe %s: %s", job_name, describe_error)
+        unreadable = describe_error(exc)
+        logger.warning("could not describe %s: %s", job_name, unreadable)
 
     message = job_state_message(
-        job_name=job_name,
-        status=status,
-        region=region,
-        description=description,
-        describe_error=describe_error,
+        job_name=job_name, status=status, region=region, description=description, describe_error=unreadable
     )
-    topic_arn = os.environ["TOPIC_ARN"]
-    sns = sns or _client("sns")
-    # A failed publish raises, so EventBridge's retry (and any dead-letter queue) gets the event.
+    sns = CLIENTS("sns")
     response = call_with_retries(
-        lambda: sns.publish(TopicArn=topic_arn, Subject=message.subject, Message=message.body), sleep=sleep
+        lambda: sns.publish(TopicArn=settings.topic_arn, Subject=message.subject, Message=message.body),
+        sleep=sleep,
     )
     logger.info("published %s for %s", message.subject, job_name)
     return {
@@ -81,3 +72,7 @@ def handler(
         "job_name": (description or {}).get("LabelingJobName", job_name),
         "status": status,
     }
+
+
+def handler(event: dict[str, Any], context: object, *, sleep: Sleep = time.sleep) -> dict[str, Any]:
+    return notify(event, settings(), sleep=sleep)

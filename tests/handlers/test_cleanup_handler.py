@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import partial
-from types import ModuleType
+from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import boto3
@@ -48,16 +48,18 @@ class Aws:
         streams = self.logs.describe_log_streams(logGroupName=LABELING_JOB_LOG_GROUP)["logStreams"]
         return {s["logStreamName"] for s in streams}
 
-    def delete(self, cleanup: ModuleType, event: dict[str, Any]) -> dict[str, Any]:
-        return cleanup.handler(
-            event,
-            None,
-            sagemaker=self.sagemaker,
-            sqs=self.sqs,
-            logs=self.logs,
-            sleep=self.sleeps.append,
-            clock=lambda: sum(self.sleeps),  # time passes only when the handler sleeps
-        )
+    def delete(self, cleanup: ModuleType, event: dict[str, Any], context: object = None) -> dict[str, Any]:
+        for service, client in (("sagemaker", self.sagemaker), ("sqs", self.sqs), ("logs", self.logs)):
+            cleanup.CLIENTS.use(service, client)
+        try:
+            return cleanup.on_event(
+                event,
+                context,
+                sleep=self.sleeps.append,
+                clock=lambda: sum(self.sleeps),  # time passes only when the handler sleeps
+            )
+        finally:
+            cleanup.CLIENTS.clear()
 
     def expect_stopped(self, name: str) -> None:
         """The wait after stopping: one poll finds the job Stopped."""
@@ -90,7 +92,7 @@ def delete_event(prefix: str = PREFIX) -> dict[str, Any]:
 def test_create_and_update_do_nothing_but_name_the_resource(cleanup: ModuleType) -> None:
     for request_type in ("Create", "Update"):
         event = {"RequestType": request_type, "ResourceProperties": {"NamePrefix": PREFIX}}
-        assert cleanup.handler(event, None) == {
+        assert cleanup.on_event(event, None) == {
             "PhysicalResourceId": "gtlab-dev-cleanup",
             "Data": {"NamePrefix": PREFIX},
         }
@@ -98,7 +100,7 @@ def test_create_and_update_do_nothing_but_name_the_resource(cleanup: ModuleType)
 
 def test_create_rejects_a_prefix_that_would_clean_too_much(cleanup: ModuleType) -> None:
     with pytest.raises(RuleViolation, match="NamePrefix"):
-        cleanup.handler({"RequestType": "Create", "ResourceProperties": {"NamePrefix": ""}}, None)
+        cleanup.on_event({"RequestType": "Create", "ResourceProperties": {"NamePrefix": ""}}, None)
 
 
 def test_delete_cleans_only_our_jobs_queues_and_streams(cleanup: ModuleType, aws: Aws) -> None:
@@ -173,7 +175,13 @@ def test_a_failed_stop_is_logged_not_raised(cleanup: ModuleType, aws: Aws) -> No
         initializing=[summary("gtlab-dev-a-00000001", status="Initializing")],
         in_progress=[summary("gtlab-dev-b-00000002")],
     )
-    aws.stub.add_client_error("stop_labeling_job", "ValidationException", "job is not running")
+    aws.stub.add_client_error("stop_labeling_job", "AccessDeniedException", "not allowed")
+    # After a refused stop the job is looked at again: still running, so it is an error.
+    aws.stub.add_response(
+        "describe_labeling_job",
+        describe_response("gtlab-dev-a-00000001", status="Initializing", account=ACCOUNT, created=NOW),
+        {"LabelingJobName": "gtlab-dev-a-00000001"},
+    )
     aws.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": "gtlab-dev-b-00000002"})
     aws.expect_stopped("gtlab-dev-b-00000002")  # only the job that was stopped is waited for
 
@@ -181,6 +189,22 @@ def test_a_failed_stop_is_logged_not_raised(cleanup: ModuleType, aws: Aws) -> No
 
     aws.stub.assert_no_pending_responses()
     assert result["Data"]["StoppedJobs"] == "1" and result["Data"]["Errors"] == "1"
+
+
+def test_a_job_that_settled_before_its_stop_is_not_an_error(cleanup: ModuleType, aws: Aws) -> None:
+    expect_listing(aws.stub, prefix=PREFIX, in_progress=[summary(OURS)])
+    aws.stub.add_client_error("stop_labeling_job", "ValidationException", "job is not running")
+    aws.stub.add_response(
+        "describe_labeling_job",
+        describe_response(OURS, status="Completed", account=ACCOUNT, created=NOW),
+        {"LabelingJobName": OURS},
+    )
+
+    result = aws.delete(cleanup, delete_event())
+
+    aws.stub.assert_no_pending_responses()
+    assert result["Data"]["StoppedJobs"] == "0" and result["Data"]["Errors"] == "0"
+    assert aws.sleeps == []  # nothing stopped, nothing to wait for
 
 
 def test_throttling_is_retried(cleanup: ModuleType, aws: Aws) -> None:
@@ -201,9 +225,12 @@ def test_delete_never_raises(cleanup: ModuleType) -> None:
         def __getattr__(self, name: str) -> Any:
             raise RuntimeError(f"{name} exploded")
 
-    result = cleanup.handler(
-        delete_event(), None, sagemaker=Broken(), sqs=Broken(), logs=Broken(), sleep=lambda _: None
-    )
+    for service in ("sagemaker", "sqs", "logs"):
+        cleanup.CLIENTS.use(service, Broken())
+    try:
+        result = cleanup.on_event(delete_event(), None, sleep=lambda _: None)
+    finally:
+        cleanup.CLIENTS.clear()
 
     assert result["PhysicalResourceId"] == "gtlab-dev-cleanup"
     assert result["Data"]["Errors"] == "3"
@@ -239,3 +266,20 @@ def test_delete_with_no_valid_prefix_touches_nothing(cleanup: ModuleType, aws: A
         "Errors": "1",
     }
     assert aws.queue_names() == {f"GroundTruth-{OURS}"}
+
+
+def test_delete_keeps_within_the_time_its_invocation_has_left(cleanup: ModuleType, aws: Aws) -> None:
+    expect_listing(aws.stub, prefix=PREFIX, in_progress=[summary(OURS)])
+    aws.stub.add_response("stop_labeling_job", {}, {"LabelingJobName": OURS})
+    aws.stub.add_response(
+        "describe_labeling_job",
+        describe_response(OURS, status="Stopping", account=ACCOUNT, created=NOW),
+        {"LabelingJobName": OURS},
+    )
+    seconds_left = cleanup.RESERVED_SECONDS + cleanup.STOP_POLL_SECONDS
+    lambda_context = SimpleNamespace(get_remaining_time_in_millis=lambda: seconds_left * 1000)
+
+    result = aws.delete(cleanup, delete_event(), lambda_context)
+
+    assert result["Data"]["StillStopping"] == "1"  # reported, not waited for past the budget
+    assert sum(aws.sleeps) == cleanup.STOP_POLL_SECONDS

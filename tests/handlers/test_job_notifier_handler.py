@@ -66,7 +66,10 @@ class Env(SnsInbox):
         self.stub = Stubber(self.sagemaker)
 
     def run(self, notifier: ModuleType, evt: dict[str, Any]) -> dict[str, Any]:
-        result = notifier.handler(evt, None, sagemaker=self.sagemaker, sns=self.sns, sleep=lambda _: None)
+        notifier.CLIENTS.use("sagemaker", self.sagemaker)
+        notifier.CLIENTS.use("sns", self.sns)
+        result = notifier.handler(evt, None, sleep=lambda _: None)
+        notifier.CLIENTS.clear()
         self.stub.assert_no_pending_responses()
         return result
 

@@ -46,21 +46,22 @@ class Env(SnsInbox):
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+def env(monkeypatch: pytest.MonkeyPatch, reaper: ModuleType) -> Iterator[Env]:
     with mock_aws():
         e = Env()
         monkeypatch.setenv("NAME_PREFIX", PREFIX)
         monkeypatch.setenv("TTL_HOURS", "72")
         monkeypatch.setenv("DRY_RUN", "false")
         monkeypatch.setenv("TOPIC_ARN", e.topic_arn)
+        reaper.CLIENTS.use("sagemaker", e.sagemaker)
+        reaper.CLIENTS.use("sns", e.sns)
         with e.stub:
             yield e
+        reaper.CLIENTS.clear()
 
 
 def run(reaper: ModuleType, env: Env, event: dict[str, Any] | None = None) -> dict[str, Any]:
-    result = reaper.handler(
-        event or {}, None, sagemaker=env.sagemaker, sns=env.sns, now=NOW, sleep=env.sleeps.append
-    )
+    result = reaper.handler(event or {}, None, now=NOW, sleep=env.sleeps.append)
     env.stub.assert_no_pending_responses()
     return result
 
@@ -218,4 +219,4 @@ def test_misconfigured_prefix_fails_loudly(
 ) -> None:
     monkeypatch.setenv("NAME_PREFIX", "")
     with pytest.raises(RuleViolation, match="NAME_PREFIX"):
-        reaper.handler({}, None, sagemaker=env.sagemaker, sns=env.sns, now=NOW, sleep=env.sleeps.append)
+        reaper.handler({}, None, now=NOW, sleep=env.sleeps.append)
