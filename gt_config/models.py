@@ -2,6 +2,8 @@
 
 Field checks that are Ground Truth rules (name patterns, Regions, task limits) call gt_rules, so
 synth and the Lambdas enforce the same rules. Everything else about an environment lives here.
+Every field carries a `description`: `tools/config_reference.py` turns them, with the bounds below
+and the job rules of gt_rules, into docs/configuration.md and config/schema.json.
 """
 
 from __future__ import annotations
@@ -51,13 +53,53 @@ class Encryption(str, Enum):
 
 
 class StorageConfig(Strict):
-    encryption: Encryption = Encryption.S3_MANAGED
-    # Video and 3D point cloud jobs need the wider CORS rule of §2.5 on input and output buckets.
-    video_and_point_cloud_cors: bool = False
-    abort_incomplete_uploads_after_days: Annotated[int, Field(ge=1, le=365)] = 7
-    access_log_retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
-    # Opt-in: copy sample_data/ (the seeds' fashion images and numbers) into the input bucket.
-    upload_sample_data: bool = False
+    """The environment's buckets: input data, output labels and their access logs."""
+
+    encryption: Annotated[
+        Encryption,
+        Field(
+            description=(
+                "How the data buckets and the topics are encrypted. `s3_managed` is free, so an idle "
+                "dev stack costs nothing; `kms` creates a customer-managed key ($1/month) whose "
+                "policy admits the execution role and the services that publish to the topics."
+            )
+        ),
+    ] = Encryption.S3_MANAGED
+    # https://docs.aws.amazon.com/sagemaker/latest/dg/sms-video-overview.html (CORS requirements)
+    video_and_point_cloud_cors: Annotated[
+        bool,
+        Field(
+            description=(
+                "Put the wider CORS rule that video frame and 3D point cloud jobs need on both data "
+                "buckets (input and output). Turn it on before you add such a job."
+            )
+        ),
+    ] = False
+    abort_incomplete_uploads_after_days: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=365,
+            description="Days after which the buckets' lifecycle rule deletes unfinished multipart uploads.",
+        ),
+    ] = 7
+    access_log_retention_days: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=3650,
+            description="Days the access-log bucket keeps the data buckets' server access logs.",
+        ),
+    ] = 90
+    upload_sample_data: Annotated[
+        bool,
+        Field(
+            description=(
+                "Copy `sample_data/` (the fashion images and the even/odd numbers of the sample jobs) "
+                "into the input bucket on deploy."
+            )
+        ),
+    ] = False
 
 
 class WorkforceMode(str, Enum):
@@ -66,19 +108,47 @@ class WorkforceMode(str, Enum):
     OIDC = "oidc"  # create an OIDC workforce against your own identity provider
 
 
+_OIDC_ENDPOINT = "An https:// URL of your identity provider"
+
+
 class OidcConfig(Strict):
-    issuer: str
-    authorization_endpoint: str
-    token_endpoint: str
-    user_info_endpoint: str
-    logout_endpoint: str
-    jwks_uri: str
-    client_id: Annotated[str, Field(min_length=1, max_length=1024)]
-    # Name of a Secrets Manager secret holding the client secret: the template carries only a
-    # dynamic reference, never the secret itself.
-    client_secret_name: Annotated[str, Field(min_length=1, max_length=512)]
-    client_secret_json_key: str | None = None
-    scope: str | None = None
+    """Your OpenID Connect identity provider (workforce mode `oidc`)."""
+
+    issuer: Annotated[str, Field(description=f"{_OIDC_ENDPOINT}: the issuer.")]
+    authorization_endpoint: Annotated[
+        str, Field(description=f"{_OIDC_ENDPOINT}: the authorization endpoint.")
+    ]
+    token_endpoint: Annotated[str, Field(description=f"{_OIDC_ENDPOINT}: the token endpoint.")]
+    user_info_endpoint: Annotated[str, Field(description=f"{_OIDC_ENDPOINT}: the user info endpoint.")]
+    logout_endpoint: Annotated[str, Field(description=f"{_OIDC_ENDPOINT}: the logout endpoint.")]
+    jwks_uri: Annotated[str, Field(description=f"{_OIDC_ENDPOINT}: the JSON Web Key Set.")]
+    client_id: Annotated[
+        str,
+        Field(min_length=1, max_length=1024, description="The client id Ground Truth uses at your provider."),
+    ]
+    client_secret_name: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=512,
+            description=(
+                "Name of a Secrets Manager secret holding the client secret. The template carries "
+                "only a dynamic reference to it, never the secret itself."
+            ),
+        ),
+    ]
+    client_secret_json_key: Annotated[
+        str | None,
+        Field(
+            description=(
+                "The key inside the secret's JSON that holds the client secret; unset: the whole secret."
+            )
+        ),
+    ] = None
+    scope: Annotated[
+        str | None,
+        Field(description="The scope Ground Truth requests from your provider; unset: none is sent."),
+    ] = None
 
     @field_validator(
         "issuer",
@@ -96,12 +166,52 @@ class OidcConfig(Strict):
 
 
 class WorkforceConfig(Strict):
-    mode: WorkforceMode = WorkforceMode.COGNITO
-    # mode == existing_cognito: the workforce's user pool and app client.
-    user_pool_id: str | None = None
-    client_id: str | None = None
-    oidc: OidcConfig | None = None
-    source_ip_cidrs: Annotated[list[str], Field(max_length=10)] = []
+    """The account's private workforce in this Region: create it, or attach to one that exists."""
+
+    mode: Annotated[
+        WorkforceMode,
+        Field(
+            description=(
+                "`cognito` creates a user pool and the private workforce; `existing_cognito` attaches "
+                "this environment's teams to the workforce that already exists in the account and "
+                "Region; `oidc` creates a workforce that signs in through your identity provider. An "
+                "account has one private workforce per Region, so only one environment per account "
+                "and Region can use `cognito` or `oidc`."
+            )
+        ),
+    ] = WorkforceMode.COGNITO
+    user_pool_id: Annotated[
+        str | None,
+        Field(
+            description=(
+                "The existing workforce's Cognito user pool id; required when mode is `existing_cognito`."
+            ),
+            examples=["us-east-1_AbCdEfGhI"],
+        ),
+    ] = None
+    client_id: Annotated[
+        str | None,
+        Field(
+            description=(
+                "The existing workforce's Cognito app client id; required when mode is `existing_cognito`."
+            )
+        ),
+    ] = None
+    oidc: Annotated[
+        OidcConfig | None,
+        Field(description="Your identity provider; required when mode is `oidc` and refused otherwise."),
+    ] = None
+    source_ip_cidrs: Annotated[
+        list[str],
+        Field(
+            max_length=10,
+            description=(
+                "IP address ranges (CIDR) from which workers may open the labeling portal when this "
+                "environment creates the workforce; empty: from anywhere."
+            ),
+            examples=[["203.0.113.0/24"]],
+        ),
+    ] = []
 
     @field_validator("user_pool_id")
     @classmethod
@@ -112,12 +222,41 @@ class WorkforceConfig(Strict):
 
 
 class TeamConfig(Strict):
-    name: str
-    description: Annotated[str, Field(min_length=1, max_length=200)]
-    workers: EmailList = []
-    # OIDC workforces: the IdP groups (claim sagemaker:groups) that make up this team.
+    """A private work team: a group of workers that jobs of this environment send tasks to."""
+
+    name: Annotated[
+        str,
+        Field(
+            description=(
+                "The team's name in this environment (jobs refer to it); the work team is named "
+                "`<project_prefix>-<env>-<name>`. Unique within the environment."
+            ),
+            examples=["super-labelers"],
+        ),
+    ]
+    description: Annotated[
+        str, Field(min_length=1, max_length=200, description="What the team does, shown in the console.")
+    ]
+    workers: Annotated[
+        EmailList,
+        Field(
+            description=(
+                "Workers' email addresses (case-insensitive, each once). Each gets an invitation with "
+                "a temporary password and the worker portal URL; removing an address removes the "
+                "worker. Must be empty with an OIDC workforce (your provider manages its users)."
+            ),
+            examples=[["labeler@example.com"]],
+        ),
+    ] = []
     oidc_groups: Annotated[
-        list[Annotated[str, Field(min_length=1, max_length=OIDC_GROUP_MAX)]], Field(max_length=10)
+        list[Annotated[str, Field(min_length=1, max_length=OIDC_GROUP_MAX)]],
+        Field(
+            max_length=10,
+            description=(
+                "OIDC workforces only: the identity provider groups (claim `sagemaker:groups`) that "
+                "make up this team; at least one when the workforce mode is `oidc`."
+            ),
+        ),
     ] = []
 
     @field_validator("name")
@@ -132,134 +271,502 @@ class TeamConfig(Strict):
 
 
 class NotificationsConfig(Strict):
-    # Job owners: emailed when a labeling job completes, fails or stops, and by the reaper.
-    job_owner_emails: EmailList = []
+    """Who hears about this environment's labeling jobs."""
+
+    job_owner_emails: Annotated[
+        EmailList,
+        Field(
+            description=(
+                "Job owners: emailed when a labeling job completes, fails or stops (job, status, "
+                "counters, output manifest) and when the reaper stops a job. Each address must confirm "
+                "its subscription first."
+            ),
+            examples=[["owner@example.com"]],
+        ),
+    ] = []
 
 
 class BudgetConfig(Strict):
-    enabled: bool = True
-    monthly_limit_usd: Annotated[Decimal, Field(gt=0, le=1_000_000)] = Decimal("10")
-    emails: EmailList = []
-    actual_threshold_percent: Annotated[int, Field(ge=1, le=1000)] = 80
-    forecast_threshold_percent: Annotated[int, Field(ge=1, le=1000)] = 100
+    """An account-wide monthly AWS cost budget with email alerts (AWS Budgets)."""
+
+    enabled: Annotated[bool, Field(description="Create the budget.")] = True
+    monthly_limit_usd: Annotated[
+        Decimal,
+        Field(gt=0, le=1_000_000, description="The monthly amount, in US dollars, that alerts refer to."),
+    ] = Decimal("10")
+    emails: Annotated[
+        EmailList,
+        Field(
+            description="Who receives the budget's alerts; at least one address when the budget is enabled.",
+            examples=[["owner@example.com"]],
+        ),
+    ] = []
+    actual_threshold_percent: Annotated[
+        int,
+        Field(
+            ge=1, le=1000, description="Alert when actual spend passes this percentage of the monthly limit."
+        ),
+    ] = 80
+    forecast_threshold_percent: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=1000,
+            description="Alert when the forecast for the month passes this percentage of the monthly limit.",
+        ),
+    ] = 100
 
 
 class ReaperConfig(Strict):
-    enabled: bool = True
-    ttl_hours: Annotated[int, Field(ge=1, le=24 * 60)] = 72
-    schedule_hours: Annotated[int, Field(ge=1, le=24)] = 6
-    dry_run: bool = False
+    """A scheduled function that stops this environment's labeling jobs that run too long."""
+
+    enabled: Annotated[
+        bool, Field(description="Create the reaper (on in dev; prod jobs may run for weeks).")
+    ] = True
+    ttl_hours: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=24 * 60,
+            description="Stop jobs of this environment that have run longer than this many hours.",
+        ),
+    ] = 72
+    schedule_hours: Annotated[int, Field(ge=1, le=24, description="How often the reaper runs, in hours.")] = 6
+    dry_run: Annotated[
+        bool,
+        Field(description="Only report the jobs that would be stopped (to the job owners); stop nothing."),
+    ] = False
 
 
 class FeeTier(Strict):
-    # Objects in this tier per month (None: everything above the previous tiers).
-    up_to_objects: Annotated[int, Field(gt=0)] | None = None
-    usd_per_object: Annotated[Decimal, Field(ge=0)]
+    """One tier of Ground Truth's per-object fee, used by `make plan`'s cost estimate."""
+
+    up_to_objects: Annotated[
+        Annotated[int, Field(gt=0)] | None,
+        Field(description="Objects per month in this tier; unset: everything above the previous tiers."),
+    ] = None
+    usd_per_object: Annotated[
+        Decimal, Field(ge=0, description="Ground Truth's fee per labeled object in this tier, in US dollars.")
+    ]
 
 
 class PricingConfig(Strict):
-    # §8.3: $0.08 for the first tier is verified; the later tiers are not: keep them here.
-    fee_tiers: list[FeeTier] = [
+    """Inputs of `make plan`'s cost estimate (https://aws.amazon.com/sagemaker/groundtruth/pricing/)."""
+
+    # The first tier's price is published; the later tiers are assumptions: keep them editable here.
+    fee_tiers: Annotated[
+        list[FeeTier],
+        Field(
+            description=(
+                "Ground Truth's per-object fee tiers, in order; the last one usually has no "
+                "`up_to_objects`. Check them against the pricing page for your Region."
+            )
+        ),
+    ] = [
         FeeTier(up_to_objects=50_000, usd_per_object=Decimal("0.08")),
         FeeTier(up_to_objects=None, usd_per_object=Decimal("0.04")),
     ]
-    # Object count assumed for `make plan` when the count is known only at deploy time.
-    assumed_objects_per_job: Annotated[int, Field(gt=0)] = 1000
+    assumed_objects_per_job: Annotated[
+        int,
+        Field(
+            gt=0,
+            description=(
+                "The object count `make plan` assumes for a job whose count is known only at deploy "
+                "time (every selection but `sample`)."
+            ),
+        ),
+    ] = 1000
 
 
 class Example(Strict):
-    label: str
-    text: str | None = None
-    image_uri: str | None = None
-    explanation: str | None = None
+    """A good or bad example shown to workers beside the task (escaped: plain text only)."""
+
+    label: Annotated[
+        str, Field(description="The label this example shows (or wrongly shows, for a bad example).")
+    ]
+    text: Annotated[str | None, Field(description="The example's text, for text tasks.")] = None
+    image_uri: Annotated[
+        str | None,
+        Field(
+            description=(
+                "An example image: an `https://` URL, or an `s3://` URI that the worker template "
+                "presigns (only templates can; the AWS-provided worker UIs show https images only)."
+            ),
+            examples=["https://example.com/examples/good-bag.jpg"],
+        ),
+    ] = None
+    explanation: Annotated[str | None, Field(description="Why the example is right or wrong.")] = None
 
 
 class InstructionsConfig(Strict):
-    short: Annotated[str, Field(min_length=1)]
-    full: str | None = None
-    good_examples: list[Example] = []
-    bad_examples: list[Example] = []
+    """What workers read beside each task. Plain text: blank lines make paragraphs."""
+
+    short: Annotated[
+        str,
+        Field(min_length=1, description="The short instructions shown beside every task, with the examples."),
+    ]
+    full: Annotated[
+        str | None,
+        Field(description="The full instructions behind the task's instructions link; unset: `short`."),
+    ] = None
+    good_examples: Annotated[
+        list[Example], Field(description="Examples of correct labels, shown under the short instructions.")
+    ] = []
+    bad_examples: Annotated[
+        list[Example], Field(description="Examples of wrong labels, with an explanation of the mistake.")
+    ] = []
 
 
 class SelectionConfig(Strict):
-    mode: Literal["all", "sample", "filter"] = "all"
-    sample_size: Annotated[int, Field(gt=0)] | None = None
-    seed: int = 0
-    key_regex: str | None = None
+    """Which objects under an input prefix become the job's items (input kind `prefix` only)."""
+
+    mode: Annotated[
+        Literal["all", "sample", "filter"],
+        Field(
+            description=(
+                "`all`: every object of the data type under the prefix. `sample`: `sample_size` of "
+                "them, chosen by a hash of the seed and each key, so the same seed picks the same "
+                "objects. `filter`: the objects whose key, relative to the prefix, matches `key_regex`."
+            )
+        ),
+    ] = "all"
+    sample_size: Annotated[
+        Annotated[int, Field(gt=0)] | None,
+        Field(
+            description=(
+                "Mode `sample`: how many objects (S3 objects: with `text_lines` or `csv_rows`, every "
+                "line or row of a chosen file is an item)."
+            ),
+            examples=[50],
+        ),
+    ] = None
+    seed: Annotated[
+        int, Field(description="Mode `sample`: another seed picks another sample of the same size.")
+    ] = 0
+    key_regex: Annotated[
+        str | None,
+        Field(
+            description=(
+                "Mode `filter`: a Python regular expression searched (not anchored: use `^`/`$`) in each "
+                "key relative to the prefix."
+            ),
+            examples=[r"^2024/.*\.jpg$"],
+        ),
+    ] = None
 
 
 class InputConfig(Strict):
-    kind: Literal["prefix", "manifest", "job_output"] = "prefix"
-    prefix: str | None = None
-    data_type: Literal["images", "videos", "text_objects", "text_lines", "csv_rows"] | None = None
-    manifest_uri: str | None = None
-    job: str | None = None
-    selection: SelectionConfig = SelectionConfig()
+    """Where a job's objects come from."""
+
+    kind: Annotated[
+        Literal["prefix", "manifest", "job_output"],
+        Field(
+            description=(
+                "`prefix`: the stack writes the input manifest from the objects under a prefix of the "
+                "input bucket. `manifest`: an input manifest you wrote. `job_output`: the output "
+                "manifest of an earlier job of this environment (chaining, verification, adjustment)."
+            )
+        ),
+    ] = "prefix"
+    prefix: Annotated[
+        str | None,
+        Field(
+            description=(
+                "Kind `prefix`: a key prefix in the environment's input bucket, without a leading slash."
+            ),
+            examples=["fashion/"],
+        ),
+    ] = None
+    data_type: Annotated[
+        Literal["images", "videos", "text_objects", "text_lines", "csv_rows"] | None,
+        Field(
+            description=(
+                "Kind `prefix`: what the objects are. `text_objects`: one `.txt` file is one item, its "
+                "text inlined; `text_lines`: one item per line of each `.txt` file; `csv_rows`: one "
+                "item per row of each `.csv` file, its cells joined by commas."
+            )
+        ),
+    ] = None
+    manifest_uri: Annotated[
+        str | None,
+        Field(
+            description=(
+                "Kind `manifest`: the S3 URI of an existing input manifest (JSON Lines). Keep it, and "
+                "the objects it lists, in this environment's input bucket: the execution role reads "
+                "only that bucket."
+            ),
+            examples=["s3://your-input-bucket/manifests/dataset.manifest"],
+        ),
+    ] = None
+    job: Annotated[
+        str | None,
+        Field(
+            description="Kind `job_output`: the `name` of an earlier job in this environment.",
+            examples=["boxes"],
+        ),
+    ] = None
+    selection: Annotated[
+        SelectionConfig,
+        Field(description="Kind `prefix`: everything, a seeded sample, or a key filter."),
+    ] = SelectionConfig()
 
 
 class JobWorkforceConfig(Strict):
-    kind: Literal["private", "mturk", "vendor"] = "private"
-    team: str | None = None
-    price_usd: Decimal | None = None
-    content_classifiers: list[Literal["FreeOfPersonallyIdentifiableInformation", "FreeOfAdultContent"]] = []
-    workteam_arn: str | None = None
+    """Who labels a job: a private team of this environment, Mechanical Turk, or a vendor."""
+
+    kind: Annotated[
+        Literal["private", "mturk", "vendor"],
+        Field(
+            description=(
+                "`private`: a team of this environment; `mturk`: Amazon Mechanical Turk (public, paid "
+                "per task); `vendor`: a vendor work team from AWS Marketplace."
+            )
+        ),
+    ] = "private"
+    team: Annotated[
+        str | None,
+        Field(description="Kind `private`: the `name` of one of `[[teams]]`.", examples=["super-labelers"]),
+    ] = None
+    price_usd: Annotated[
+        Decimal | None,
+        Field(description="Kind `mturk`: what each worker is paid per task, in US dollars."),
+    ] = None
+    content_classifiers: Annotated[
+        list[Literal["FreeOfPersonallyIdentifiableInformation", "FreeOfAdultContent"]],
+        Field(
+            description=(
+                "Declarations about the data, passed to Ground Truth; Mechanical Turk jobs must declare "
+                "`FreeOfPersonallyIdentifiableInformation`."
+            )
+        ),
+    ] = []
+    workteam_arn: Annotated[
+        str | None,
+        Field(
+            description="Kind `vendor`: the vendor's work team ARN.",
+            examples=["arn:aws:sagemaker:us-east-1:111122223333:workteam/vendor-crowd/example"],
+        ),
+    ] = None
 
 
 class StoppingConfig(Strict):
-    max_human_labeled_object_count: int | None = None
-    max_percentage_of_input_dataset_labeled: int | None = None
+    """When Ground Truth stops the job early."""
+
+    max_human_labeled_object_count: Annotated[
+        int | None, Field(description="Stop after this many objects were labeled by people.")
+    ] = None
+    max_percentage_of_input_dataset_labeled: Annotated[
+        int | None, Field(description="Stop once this percentage of the input objects is labeled.")
+    ] = None
 
 
 class CustomTaskConfig(Strict):
-    template_file: str  # path relative to the repository root
-    pre_lambda_arn: str
-    acs_lambda_arn: str
+    """Task type `custom`: your worker template and your pre-annotation and consolidation Lambdas."""
+
+    template_file: Annotated[
+        str,
+        Field(
+            description=(
+                "Path of your Liquid/Crowd HTML worker template, relative to the repository root; "
+                "read at synth time."
+            ),
+            examples=["examples/keypoints.liquid"],
+        ),
+    ]
+    pre_lambda_arn: Annotated[
+        str,
+        Field(
+            description=(
+                "ARN of your pre-annotation Lambda function (it turns each manifest line into task input)."
+            ),
+            examples=["arn:aws:lambda:us-east-1:111122223333:function:your-pre-annotation"],
+        ),
+    ]
+    acs_lambda_arn: Annotated[
+        str,
+        Field(
+            description=(
+                "ARN of your annotation consolidation Lambda function (it merges the workers' answers)."
+            ),
+            examples=["arn:aws:lambda:us-east-1:111122223333:function:your-consolidation"],
+        ),
+    ]
 
 
 class JobConfig(Strict):
     """One labeling job. Ground Truth's own rules are checked by gt_rules.validation."""
 
-    name: str
-    revision: Annotated[int, Field(ge=0)] = 0
-    task_type: str
-    label_attribute_name: str | None = None
-    labels: list[str] = []
-    label_short_names: list[str] = []
-    instructions: InstructionsConfig
-    title: str
-    description: str
-    keywords: list[str] = []
-    input: InputConfig
-    workforce: JobWorkforceConfig = JobWorkforceConfig()
-    workers_per_object: int | None = None
-    task_time_limit_seconds: int | None = None
-    task_availability_lifetime_seconds: int | None = None
-    max_concurrent_task_count: int | None = None
-    stopping: StoppingConfig = StoppingConfig()
-    automated_labeling: bool = False
-    initial_active_learning_model_arn: str | None = None
-    kms_key_id: str | None = None
-    tags: dict[str, str] = {}
-    custom: CustomTaskConfig | None = None
-    audit_label_attribute_name: str | None = None
+    name: Annotated[
+        str,
+        Field(
+            description=(
+                "The job's name in this environment; the labeling job is named "
+                "`<project_prefix>-<env>-<name>-<hash of its definition>`. Unique in the environment."
+            ),
+            examples=["fashion"],
+        ),
+    ]
+    revision: Annotated[
+        int,
+        Field(
+            ge=0,
+            description=(
+                "Bump it to launch a fresh job with an unchanged definition (for example to re-scan a "
+                "prefix): every change of a job makes a new labeling job."
+            ),
+        ),
+    ] = 0
+    task_type: Annotated[
+        str,
+        Field(
+            description="What workers do: a task type key.",
+            examples=["image_classification"],
+        ),
+    ]
+    label_attribute_name: Annotated[
+        str | None,
+        Field(description="The key under which the output manifest stores each object's label."),
+    ] = None
+    labels: Annotated[
+        list[str],
+        Field(
+            description=(
+                "The label categories, in order: the order defines each label's class index in the output."
+            ),
+            examples=[["Bag", "Eyewear", "Flipflop", "Watch"]],
+        ),
+    ] = []
+    label_short_names: Annotated[
+        list[str],
+        Field(
+            description="Named entity recognition only: a short display name per label, in the same order."
+        ),
+    ] = []
+    instructions: Annotated[InstructionsConfig, Field(description="What workers read beside each task.")]
+    title: Annotated[
+        str, Field(description="The task's title, shown to workers in the task list and above each task.")
+    ]
+    description: Annotated[str, Field(description="One line describing the task to workers.")]
+    keywords: Annotated[
+        list[str],
+        Field(
+            description="Keywords that help workers find the task.", examples=[["image", "classification"]]
+        ),
+    ] = []
+    input: Annotated[InputConfig, Field(description="Where the job's objects come from.")]
+    workforce: Annotated[
+        JobWorkforceConfig,
+        Field(description="Who labels the job (default: a private team, which must be named)."),
+    ] = JobWorkforceConfig()
+    workers_per_object: Annotated[
+        int | None,
+        Field(
+            description="How many workers label each object; their answers are consolidated into one label."
+        ),
+    ] = None
+    task_time_limit_seconds: Annotated[
+        int | None, Field(description="How long a worker has for one task, in seconds.")
+    ] = None
+    task_availability_lifetime_seconds: Annotated[
+        int | None, Field(description="How long a task stays on offer to workers, in seconds.")
+    ] = None
+    max_concurrent_task_count: Annotated[
+        int | None, Field(description="How many tasks may be with workers at the same time.")
+    ] = None
+    stopping: Annotated[StoppingConfig, Field(description="When Ground Truth stops the job early.")] = (
+        StoppingConfig()
+    )
+    automated_labeling: Annotated[
+        bool,
+        Field(
+            description=(
+                "Automated data labeling: Ground Truth trains a model on the human labels and labels "
+                "the objects it is confident about itself (extra training and inference charges)."
+            )
+        ),
+    ] = False
+    initial_active_learning_model_arn: Annotated[
+        str | None,
+        Field(description="With automated labeling: a SageMaker model of an earlier job to start from."),
+    ] = None
+    kms_key_id: Annotated[
+        str | None,
+        Field(
+            description=(
+                "The KMS key that encrypts the job's output (key id, key ARN, alias name or alias ARN)."
+            )
+        ),
+    ] = None
+    tags: Annotated[
+        dict[str, str],
+        Field(description="Tags of the labeling job (the stack adds the job's own name tag)."),
+    ] = {}
+    custom: Annotated[
+        CustomTaskConfig | None,
+        Field(description="Task type `custom` only: your template and Lambda functions."),
+    ] = None
+    audit_label_attribute_name: Annotated[
+        str | None,
+        Field(
+            description=(
+                "Verification and adjustment jobs: the label attribute name of the labels under review."
+            )
+        ),
+    ] = None
 
 
 class EnvironmentConfig(Strict):
-    name: str
-    project_prefix: str = "gtlab"
-    account: str | None = None
-    region: str
+    """One environment (`config/<name>.toml`): everything `cdk deploy` creates for it."""
+
+    name: Annotated[
+        str,
+        Field(
+            description=(
+                "The environment's name, from the file name (`config/<name>.toml`); every stack and "
+                "named resource starts with `<project_prefix>-<name>`."
+            )
+        ),
+    ]
+    project_prefix: Annotated[
+        str, Field(description="The first part of every stack and resource name.", examples=["gtlab"])
+    ] = "gtlab"
+    account: Annotated[
+        str | None,
+        Field(description="The AWS account id; unset: `CDK_DEFAULT_ACCOUNT` (the CDK CLI's profile)."),
+    ] = None
+    region: Annotated[
+        str,
+        Field(
+            description=(
+                "The AWS Region, one where Ground Truth runs; if the file has none, "
+                "`CDK_DEFAULT_REGION` (the CDK CLI's profile)."
+            ),
+            examples=["us-east-1"],
+        ),
+    ]
     # dev: `cdk destroy` removes everything; prod: data buckets and the user pool are retained.
-    retain_data: bool = False
-    storage: StorageConfig = StorageConfig()
-    workforce: WorkforceConfig = WorkforceConfig()
-    teams: list[TeamConfig] = []
-    notifications: NotificationsConfig = NotificationsConfig()
-    budget: BudgetConfig = BudgetConfig()
-    reaper: ReaperConfig = ReaperConfig()
-    pricing: PricingConfig = PricingConfig()
-    jobs: list[JobConfig] = []
-    tags: dict[str, str] = {}
+    retain_data: Annotated[
+        bool,
+        Field(
+            description=(
+                "Keep the data buckets, the access-log bucket, the user pool and the KMS key when the "
+                "stacks are destroyed; false: `cdk destroy` removes everything."
+            )
+        ),
+    ] = False
+    storage: Annotated[StorageConfig, Field(description="Buckets and encryption.")] = StorageConfig()
+    workforce: Annotated[WorkforceConfig, Field(description="The private workforce.")] = WorkforceConfig()
+    teams: Annotated[list[TeamConfig], Field(description="The private work teams.")] = []
+    notifications: Annotated[NotificationsConfig, Field(description="Job owners' emails.")] = (
+        NotificationsConfig()
+    )
+    budget: Annotated[BudgetConfig, Field(description="The monthly cost budget.")] = BudgetConfig()
+    reaper: Annotated[ReaperConfig, Field(description="The job reaper.")] = ReaperConfig()
+    pricing: Annotated[PricingConfig, Field(description="Cost estimate inputs for `make plan`.")] = (
+        PricingConfig()
+    )
+    jobs: Annotated[list[JobConfig], Field(description="The labeling jobs.")] = []
+    tags: Annotated[dict[str, str], Field(description="Tags added to every stack and its resources.")] = {}
 
     @field_validator("name")
     @classmethod
