@@ -35,46 +35,13 @@ from gt_rules.project import (
 )
 from gt_rules.reaper import environment_jobs, list_requests, name_prefix_violations
 from gt_rules.retry import error_code, error_message
+from tools.aws_access import ACCESS_DENIED_CODES, cannot_run_message, no_credentials_message
 
 BOTO_CONFIG = Config(retries={"mode": "standard"})
 GB = 1024**3
 
-NO_CREDENTIALS = (
-    "No AWS credentials found: cleanup report needs read access to the account; set AWS_PROFILE or "
-    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or run `aws sso login`) and try again."
-)
-
-_ACCESS_DENIED = frozenset(
-    {
-        "AccessDenied",
-        "AccessDeniedException",
-        "UnauthorizedOperation",
-        "AuthorizationError",
-        "AuthorizationErrorException",
-    }
-)
-# The account refused the credentials themselves: no service will answer, so stop at once.
-_BAD_CREDENTIALS = frozenset(
-    {
-        "InvalidClientTokenId",
-        "UnrecognizedClientException",
-        "InvalidAccessKeyId",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "SignatureDoesNotMatch",
-        "InvalidSignatureException",
-        "AuthFailure",
-    }
-)
-_NO_CREDENTIAL_ERRORS: tuple[type[Exception], ...] = (
-    bx.NoCredentialsError,
-    bx.PartialCredentialsError,
-    bx.CredentialRetrievalError,
-    bx.ProfileNotFound,
-    bx.TokenRetrievalError,
-    bx.SSOError,
-)
-_CONNECTION_ERRORS: tuple[type[Exception], ...] = (bx.ConnectionError, bx.HTTPClientError)
+TOOL = "cleanup report"
+NO_CREDENTIALS = no_credentials_message(TOOL)
 
 
 class CannotRun(Exception):
@@ -367,23 +334,8 @@ def build_clients(session: Any) -> Clients:
 
 def _cannot_run(exc: BaseException) -> CannotRun | None:
     """The one sentence for errors that make the whole report impossible, else None."""
-    if isinstance(exc, bx.ProfileNotFound):
-        return CannotRun(
-            f"AWS profile not found ({exc}): set AWS_PROFILE to a configured profile and try again."
-        )
-    if isinstance(exc, _NO_CREDENTIAL_ERRORS):
-        return CannotRun(NO_CREDENTIALS)
-    if isinstance(exc, _CONNECTION_ERRORS):
-        return CannotRun(
-            f"Could not connect to AWS ({exc}): cleanup report needs network access to the account; "
-            "check the connection, --region and any AWS_ENDPOINT_URL and try again."
-        )
-    if isinstance(exc, bx.ClientError) and error_code(exc) in _BAD_CREDENTIALS:
-        return CannotRun(
-            f"AWS rejected the credentials ({error_code(exc)}): cleanup report needs read access to the "
-            "account; refresh them or set AWS_PROFILE and try again."
-        )
-    return None
+    message = cannot_run_message(exc, TOOL)
+    return CannotRun(message) if message else None
 
 
 def collect_findings(
@@ -425,7 +377,7 @@ def collect_findings(
             if cannot:
                 raise cannot from None
             code = error_code(exc)
-            if code in _ACCESS_DENIED:
+            if code in ACCESS_DENIED_CODES:
                 problems.append(f"Could not check {what}: access denied ({code}).")
             else:
                 problems.append(f"Could not check {what}: {code or type(exc).__name__}: {error_message(exc)}")
