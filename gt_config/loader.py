@@ -72,13 +72,19 @@ def validate_environment(name: str, data: Mapping[str, Any]) -> EnvironmentConfi
     return config
 
 
+# Modes in which an environment creates the account's private workforce for its Region.
+_CREATING_MODES = frozenset({WorkforceMode.COGNITO.value, WorkforceMode.OIDC.value})
+
+
 def _shared_workforce_violations(
     config: EnvironmentConfig, *, config_dir: Path, environ: Mapping[str, str]
 ) -> list[Violation]:
     """An account has one private workforce per Region (docs/ground-truth.md#workforce): two
-    environments of one account and Region that both create theirs (mode "cognito") would fail at
-    deploy time. An environment file without an account is taken to deploy to the CLI's account."""
-    if config.workforce.mode is not WorkforceMode.COGNITO:
+    environments of one account and Region that both create theirs (mode "cognito" or "oidc")
+    would fail at deploy time. An environment file without an account or Region is taken to deploy
+    where the CDK CLI points."""
+    mode = config.workforce.mode.value
+    if mode not in _CREATING_MODES:
         return []
     default_account = environ.get("CDK_DEFAULT_ACCOUNT")
     account = config.account or default_account
@@ -91,20 +97,22 @@ def _shared_workforce_violations(
         except (OSError, tomllib.TOMLDecodeError):
             continue  # that environment's own synth reports its file
         workforce = data.get("workforce") or {}
-        mode = workforce.get("mode", WorkforceMode.COGNITO.value) if isinstance(workforce, dict) else None
+        other_mode = (
+            workforce.get("mode", WorkforceMode.COGNITO.value) if isinstance(workforce, dict) else None
+        )
         region = data.get("region") or environ.get("CDK_DEFAULT_REGION")
         other_account = data.get("account") or default_account
         same_account = account is None or other_account is None or other_account == account
-        if mode == WorkforceMode.COGNITO.value and region == config.region and same_account:
+        if other_mode in _CREATING_MODES and region == config.region and same_account:
             clashes.append(other)
     return [
         Violation(
             "workforce.mode",
-            WorkforceMode.COGNITO.value,
+            mode,
             f"environment '{other}' also creates a private workforce in {config.region} of the same "
-            "account, and an account has one private workforce per Region: keep mode = \"cognito\" in "
-            "one of them and set mode = \"existing_cognito\" (with that workforce's user_pool_id and "
-            "client_id) in the other, or deploy them to different Regions or accounts",
+            "account, and an account has one private workforce per Region: let one of them create it "
+            'and set mode = "existing_cognito" (with that workforce\'s user_pool_id and client_id) in '
+            "the other, or deploy them to different Regions or accounts",
         )
         for other in clashes
     ]

@@ -15,7 +15,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from gt_rules.patterns import COGNITO_POOL_ID_RE, EMAIL_RE, OIDC_ENDPOINT_RE, OIDC_GROUP_MAX
+from gt_rules.patterns import (
+    COGNITO_POOL_ID_RE,
+    EMAIL_RE,
+    OIDC_CLIENT_ID_MAX,
+    OIDC_CLIENT_ID_RE,
+    OIDC_ENDPOINT_RE,
+    OIDC_GROUP_MAX,
+)
 
 PROJECT_PREFIX_RE = re.compile(r"[a-z][a-z0-9]{1,11}")
 ENVIRONMENT_NAME_RE = re.compile(r"[a-z][a-z0-9]{1,9}")
@@ -124,7 +131,15 @@ class OidcConfig(Strict):
     jwks_uri: Annotated[str, Field(description=f"{_OIDC_ENDPOINT}: the JSON Web Key Set.")]
     client_id: Annotated[
         str,
-        Field(min_length=1, max_length=1024, description="The client id Ground Truth uses at your provider."),
+        Field(
+            min_length=1,
+            max_length=OIDC_CLIENT_ID_MAX,
+            description=(
+                "The client id Ground Truth uses at your provider: letters, digits, `_` and `+` only, "
+                "as CloudFormation's workforce resource requires (a GUID with hyphens is refused there)."
+            ),
+            json_schema_extra={"pattern": f"^{OIDC_CLIENT_ID_RE.pattern}$"},
+        ),
     ]
     client_secret_name: Annotated[
         str,
@@ -149,6 +164,16 @@ class OidcConfig(Strict):
         str | None,
         Field(description="The scope Ground Truth requests from your provider; unset: none is sent."),
     ] = None
+
+    @field_validator("client_id")
+    @classmethod
+    def _client_id(cls, value: str) -> str:
+        if not OIDC_CLIENT_ID_RE.fullmatch(value):
+            raise ValueError(
+                f"must match {OIDC_CLIENT_ID_RE.pattern} (letters, digits, _ and +): CloudFormation's "
+                "AWS::SageMaker::Workforce refuses any other OIDC client id"
+            )
+        return value
 
     @field_validator(
         "issuer",

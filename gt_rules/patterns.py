@@ -23,6 +23,10 @@ MAX_WORKTEAMS_PER_REGION = 25
 COGNITO_POOL_ID_RE = re.compile(r"[\w-]+_[0-9a-zA-Z]+")
 OIDC_ENDPOINT_RE = re.compile(r"https://\S+")
 OIDC_ENDPOINT_MAX = 500
+# CloudFormation's AWS::SageMaker::Workforce OidcConfig.ClientId (^[\w+]+$, at most 1,024): stricter
+# than the API's, and CloudFormation is what creates our workforce (docs/ground-truth.md#workforce).
+OIDC_CLIENT_ID_RE = re.compile(r"[A-Za-z0-9_+]+")
+OIDC_CLIENT_ID_MAX = 1024
 OIDC_GROUP_MAX = 63
 OIDC_GROUPS_PER_TEAM_MAX = 10
 # A pragmatic address check: one @, a dot in the domain, no spaces. Cognito rejects worse.

@@ -131,6 +131,16 @@ def job_context(
     return context
 
 
+def manifest_bucket(spec: JobSpec) -> str | None:
+    """The bucket of a job's own input manifest (`input.kind = "manifest"`), or None. Ground Truth
+    reads it, and the objects it names, as the execution role (docs/ground-truth.md#input-manifest)."""
+    source = spec.get("input", {})
+    uri = source.get("manifest_uri") if source.get("kind") == "manifest" else None
+    if not isinstance(uri, str) or not uri.startswith("s3://"):
+        return None
+    return uri.removeprefix("s3://").split("/", 1)[0] or None
+
+
 def private_team(spec: JobSpec) -> str | None:
     workforce = spec.get("workforce", {})
     return workforce.get("team") if workforce.get("kind", "private") == "private" else None

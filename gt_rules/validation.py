@@ -766,7 +766,15 @@ def _check_input(spec: JobSpec, task_type: TaskType, other_jobs: dict[str, JobSp
             found.append(
                 Violation("input.job", job, f"names no other job of this environment (jobs: {known})")
             )
-    found += _check_selection(source.get("selection"), task_type)
+    selection = source.get("selection")
+    if kind != "prefix" and isinstance(selection, Mapping) and selection.get("mode", "all") != "all":
+        # Only a prefix is listed and selected from; a manifest or an earlier job's output is used whole.
+        found.append(
+            Violation(
+                "input.selection.mode", selection.get("mode"), "a selection is only used with kind prefix"
+            )
+        )
+    found += _check_selection(selection, task_type)
     return found
 
 

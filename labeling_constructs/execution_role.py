@@ -18,6 +18,7 @@ from constructs import Construct
 from gt_rules.request import JOB_CONFIG_PREFIX
 
 from .encryption import KEY_USE_ACTIONS
+from .nag import acknowledge_wildcards
 from .storage import LABELS_PREFIX
 
 
@@ -33,10 +34,12 @@ class GroundTruthExecutionRole(Construct):
         encryption_key: kms.IKey | None,
         automated_labeling: bool,
         custom_task_functions: Sequence[str],
+        manifest_buckets: Sequence[str],
     ) -> None:
         """`custom_task_functions`: the pre-annotation and consolidation Lambda ARNs of this
         environment's custom jobs, which Ground Truth invokes as this role. Built-in task types use
-        AWS's own functions and need no grant."""
+        AWS's own functions and need no grant. `manifest_buckets`: the buckets of the manifests
+        jobs bring themselves (input.kind "manifest")."""
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.role = iam.Role(
@@ -63,70 +66,86 @@ class GroundTruthExecutionRole(Construct):
             resource_name="/aws/sagemaker/*",
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
-        statements = [
-            iam.PolicyStatement(
-                sid="ListBuckets",
-                actions=["s3:ListBucket", "s3:GetBucketLocation"],
-                resources=[input_bucket.bucket_arn, output_bucket.bucket_arn],
-            ),
-            # Input data and manifests: read only.
-            iam.PolicyStatement(
-                sid="ReadInput", actions=["s3:GetObject"], resources=[input_bucket.arn_for_objects("*")]
-            ),
-            # Worker templates and label category configs the labeling-job resource writes.
-            iam.PolicyStatement(
-                sid="ReadJobConfig",
-                actions=["s3:GetObject"],
-                resources=[output_bucket.arn_for_objects(f"{JOB_CONFIG_PREFIX}*")],
-            ),
-            # Labels: Ground Truth writes and re-reads its intermediate output under S3OutputPath.
-            iam.PolicyStatement(
-                sid="WriteLabels",
-                actions=["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-                resources=[output_bucket.arn_for_objects(f"{LABELS_PREFIX}*")],
-            ),
-            # CloudWatch: PutMetricData has no resource-level permissions; logs are scoped to
-            # SageMaker's own log groups (/aws/sagemaker/LabelingJobs and friends).
-            iam.PolicyStatement(sid="Metrics", actions=["cloudwatch:PutMetricData"], resources=["*"]),
-            iam.PolicyStatement(
-                sid="Logs",
-                actions=[
-                    "logs:CreateLogStream",
-                    "logs:CreateLogGroup",
-                    "logs:DescribeLogStreams",
-                    "logs:PutLogEvents",
-                ],
-                resources=[self.sagemaker_log_groups],
-            ),
-        ]
-        if encryption_key is not None:
+        statements: list[iam.PolicyStatement] = []
+
+        def grant(
+            sid: str,
+            actions: list[str],
+            resources: list[str],
+            reason: str | None = None,
+            conditions: dict[str, object] | None = None,
+        ) -> None:
             statements.append(
-                iam.PolicyStatement(
-                    sid="UseDataKey",
-                    actions=KEY_USE_ACTIONS,
-                    resources=[encryption_key.key_arn],
-                )
+                iam.PolicyStatement(sid=sid, actions=actions, resources=resources, conditions=conditions)
             )
+            acknowledge_wildcards(self, resources, reason)
+
+        grant(
+            "ListBuckets",
+            ["s3:ListBucket", "s3:GetBucketLocation"],
+            [input_bucket.bucket_arn, output_bucket.bucket_arn],
+        )
+        grant(
+            "ReadInput",
+            ["s3:GetObject"],
+            [input_bucket.arn_for_objects("*")],
+            "Read-only: Ground Truth reads whichever input objects a manifest names.",
+        )
+        # Worker templates and label category configs the labeling-job resource writes.
+        grant(
+            "ReadJobConfig",
+            ["s3:GetObject"],
+            [output_bucket.arn_for_objects(f"{JOB_CONFIG_PREFIX}*")],
+            "Read-only: the job templates and label configs.",
+        )
+        # Labels: Ground Truth writes and re-reads its intermediate output under S3OutputPath.
+        grant(
+            "WriteLabels",
+            ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+            [output_bucket.arn_for_objects(f"{LABELS_PREFIX}*")],
+            "Each job writes its labels under labels/<job>/ (docs/ground-truth.md#output-layout).",
+        )
+        if manifest_buckets:
+            # Jobs that bring their own manifest: Ground Truth reads it, and the objects it names,
+            # from that bucket (which also needs the CORS rule of docs/ground-truth.md#cors).
+            external = sorted(set(manifest_buckets))
+            arns = [f"arn:{Aws.PARTITION}:s3:::{bucket}" for bucket in external]
+            grant("ListManifestBuckets", ["s3:ListBucket", "s3:GetBucketLocation"], arns)
+            grant(
+                "ReadManifestBuckets",
+                ["s3:GetObject"],
+                [f"{arn}/*" for arn in arns],
+                "Read-only, in the buckets this environment's jobs name in input.manifest_uri: the manifest "
+                "and the objects it lists.",
+            )
+        # CloudWatch: PutMetricData has no resource-level permissions; logs are scoped to
+        # SageMaker's own log groups (/aws/sagemaker/LabelingJobs and friends).
+        grant(
+            "Metrics",
+            ["cloudwatch:PutMetricData"],
+            ["*"],
+            "cloudwatch:PutMetricData has no resource-level permissions; Ground Truth publishes job metrics.",
+        )
+        grant(
+            "Logs",
+            ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            [self.sagemaker_log_groups],
+            "Ground Truth creates its log groups under /aws/sagemaker/ (docs/ground-truth.md#output-layout).",
+        )
+        if encryption_key is not None:
+            grant("UseDataKey", KEY_USE_ACTIONS, [encryption_key.key_arn])
         if custom_task_functions:
             # Ground Truth calls a custom task's own PRE and ACS functions as this role: exactly
             # the configured ARNs, never a wildcard.
-            statements.append(
-                iam.PolicyStatement(
-                    sid="InvokeCustomTaskFunctions",
-                    actions=["lambda:InvokeFunction"],
-                    resources=sorted(set(custom_task_functions)),
-                )
-            )
+            grant("InvokeCustomTaskFunctions", ["lambda:InvokeFunction"], sorted(set(custom_task_functions)))
         if automated_labeling:
             # Automated data labeling runs training and inference as this same role
             # (docs/ground-truth.md#automated-labeling).
-            statements.append(
-                iam.PolicyStatement(
-                    sid="PassSelfForAutomatedLabeling",
-                    actions=["iam:PassRole"],
-                    resources=[self.role.role_arn],
-                    conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-                )
+            grant(
+                "PassSelfForAutomatedLabeling",
+                ["iam:PassRole"],
+                [self.role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
             )
         self.policy = iam.Policy(self, "Policy", statements=statements)
         self.policy.attach_to_role(self.role)

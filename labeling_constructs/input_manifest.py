@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
@@ -46,24 +45,23 @@ class InputManifestProvider(Construct):
             # can reach about 2 GB. Ephemeral storage is billed only while the function runs.
             ephemeral_storage_mib=4096,
         )
-        role = self.handlers.on_event.role
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="ListInput", actions=["s3:ListBucket"], resources=[input_bucket.bucket_arn]
-            )
-        )
+        function = self.handlers.on_event
+        function.allow("s3:ListBucket", resources=[input_bucket.bucket_arn], sid="ListInput")
         self.input_objects = input_bucket.arn_for_objects("*")
         self.manifest_objects = input_bucket.arn_for_objects(f"{MANIFEST_PREFIX}*")
-        role.add_to_principal_policy(
-            # Text data types inline each object's content into the manifest.
-            iam.PolicyStatement(sid="ReadInput", actions=["s3:GetObject"], resources=[self.input_objects])
+        function.allow(
+            "s3:GetObject",
+            resources=[self.input_objects],
+            reason="Reads input objects under any prefix a job names, to inline text items.",
+            sid="ReadInput",
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="WriteManifests", actions=["s3:PutObject"], resources=[self.manifest_objects]
-            )
+        function.allow(
+            "s3:PutObject",
+            resources=[self.manifest_objects],
+            reason="Writes manifests under the _manifests/ prefix only.",
+            sid="WriteManifests",
         )
-        allow_key_use(role, encryption_key, READ_ACTIONS + WRITE_ACTIONS)
+        allow_key_use(function.role, encryption_key, READ_ACTIONS + WRITE_ACTIONS)
 
 
 class InputManifest(Construct):

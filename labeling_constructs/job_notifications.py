@@ -6,7 +6,6 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -66,12 +65,12 @@ class JobOwnerNotifications(Construct):
             dead_letter_queue=self.dead_letters,
             async_retry_attempts=2,
         )
-        self.notifier.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sns:Publish"], resources=[self.topic.topic_arn])
-        )
+        self.notifier.allow("sns:Publish", resources=[self.topic.topic_arn])
         allow_key_use(self.notifier.role, encryption_key, WRITE_ACTIONS)
-        self.notifier.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sagemaker:DescribeLabelingJob"], resources=[job_arn_pattern])
+        self.notifier.allow(
+            "sagemaker:DescribeLabelingJob",
+            resources=[job_arn_pattern],
+            reason="Describes only this environment's labeling jobs (name prefix).",
         )
         self.rule = events.Rule(
             self,

@@ -5,12 +5,14 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from gt_rules.handler_keys import ReaperEnvironment
+
 from .encryption import WRITE_ACTIONS, allow_key_use
+from .nag import LIST_ONLY_REASON
 from .python_function import PythonHandlerFunction
 
 
@@ -36,29 +38,23 @@ class JobReaper(Construct):
             handler="handler.handler",
             description=f"Stops {name_prefix} labeling jobs running longer than {ttl_hours} h",
             environment={
-                "NAME_PREFIX": name_prefix,
-                "TTL_HOURS": str(ttl_hours),
-                "DRY_RUN": "true" if dry_run else "false",
-                "TOPIC_ARN": report_topic.topic_arn,
+                ReaperEnvironment.NAME_PREFIX: name_prefix,
+                ReaperEnvironment.TTL_HOURS: str(ttl_hours),
+                ReaperEnvironment.DRY_RUN: "true" if dry_run else "false",
+                ReaperEnvironment.TOPIC_ARN: report_topic.topic_arn,
             },
             timeout_seconds=300,
             memory_size=128,
         )
-        role = self.function.role
-        # ListLabelingJobs takes no resource-level permission; the handler filters by name prefix.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sagemaker:ListLabelingJobs"], resources=["*"])
+        self.function.allow("sagemaker:ListLabelingJobs", resources=["*"], reason=LIST_ONLY_REASON)
+        self.function.allow(
+            "sagemaker:StopLabelingJob",
+            "sagemaker:DescribeLabelingJob",
+            resources=[job_arn_pattern],
+            reason="Stops only this environment's jobs (name prefix).",
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["sagemaker:StopLabelingJob", "sagemaker:DescribeLabelingJob"],
-                resources=[job_arn_pattern],
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sns:Publish"], resources=[report_topic.topic_arn])
-        )
-        allow_key_use(role, topic_key, WRITE_ACTIONS)
+        self.function.allow("sns:Publish", resources=[report_topic.topic_arn])
+        allow_key_use(self.function.role, topic_key, WRITE_ACTIONS)
         self.schedule = events.Rule(
             self,
             "Schedule",

@@ -66,51 +66,48 @@ class LabelingJobProvider(Construct):
             total_timeout_minutes=WAIT_TOTAL_MINUTES,
         )
         self.job_arn_pattern = job_arn_pattern  # this environment's jobs: labeling-job/<prefix>-*
-        on_event = self.handlers.on_event.role
-        on_event.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="CreateForOurWorkTeams",
-                actions=["sagemaker:CreateLabelingJob"],
-                resources=[self.job_arn_pattern],
-                # docs/ground-truth.md#iam-caller: ARN condition operators for this key.
-                conditions={"ArnEquals": {"sagemaker:WorkteamArn": list(workteam_arns)}},
-            )
+        own_jobs = (
+            "Labeling job names are generated per definition (<prefix>-<job>-<hash>); the wildcard is this "
+            "environment's name prefix only."
         )
-        on_event.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="ManageOwnJobs",
-                actions=[
-                    "sagemaker:DescribeLabelingJob",
-                    "sagemaker:StopLabelingJob",  # Delete stops a running job
-                    "sagemaker:AddTags",  # CreateLabelingJob with Tags (docs/ground-truth.md#iam-caller)
-                ],
-                resources=[self.job_arn_pattern],
-            )
+        on_event = self.handlers.on_event
+        on_event.allow(
+            "sagemaker:CreateLabelingJob",
+            resources=[job_arn_pattern],
+            reason=own_jobs,
+            # docs/ground-truth.md#iam-caller: ARN condition operators for this key.
+            conditions={"ArnEquals": {"sagemaker:WorkteamArn": list(workteam_arns)}},
+            sid="CreateForOurWorkTeams",
         )
-        on_event.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="PassExecutionRole",
-                actions=["iam:PassRole"],
-                resources=[execution_role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-            )
+        on_event.allow(
+            "sagemaker:DescribeLabelingJob",
+            "sagemaker:StopLabelingJob",  # Delete stops a running job
+            "sagemaker:AddTags",  # CreateLabelingJob with Tags (docs/ground-truth.md#iam-caller)
+            resources=[job_arn_pattern],
+            reason=own_jobs,
+            sid="ManageOwnJobs",
+        )
+        on_event.allow(
+            "iam:PassRole",
+            resources=[execution_role.role_arn],
+            conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            sid="PassExecutionRole",
         )
         # The worker template and label category config the job reads.
         self.config_objects = output_bucket.arn_for_objects(f"{JOB_CONFIG_PREFIX}*")
-        on_event.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="WriteJobConfig", actions=["s3:PutObject"], resources=[self.config_objects]
-            )
+        on_event.allow(
+            "s3:PutObject",
+            resources=[self.config_objects],
+            reason="Writes only the job-config/ prefix of the output bucket: templates and label configs.",
+            sid="WriteJobConfig",
         )
-        allow_key_use(on_event, encryption_key, WRITE_ACTIONS)
+        allow_key_use(on_event.role, encryption_key, WRITE_ACTIONS)
         # is_complete only reads the job's state.
-        assert self.handlers.is_complete is not None
-        self.handlers.is_complete.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                sid="DescribeOwnJobs",
-                actions=["sagemaker:DescribeLabelingJob"],
-                resources=[self.job_arn_pattern],
-            )
+        self.handlers.waiter.allow(
+            "sagemaker:DescribeLabelingJob",
+            resources=[job_arn_pattern],
+            reason=own_jobs,
+            sid="DescribeOwnJobs",
         )
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import ArnFormat
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from gt_rules.handler_keys import CleanupProperties
 from gt_rules.project import LABELING_JOB_LOG_GROUP, STREAMING_QUEUE_PREFIX
 
+from .nag import LIST_ONLY_REASON
 from .providers import HandlerProvider
 
 RESOURCE_TYPE = "Custom::GroundTruthLeftoverCleanup"
@@ -34,25 +34,25 @@ class LeftoverCleanup(Construct):
             description=f"Stops {name_prefix} jobs and deletes their queues and log streams on destroy",
             on_event_timeout_seconds=ON_EVENT_TIMEOUT_SECONDS,
         )
-        role = self.handlers.on_event.role
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sagemaker:ListLabelingJobs"], resources=["*"])
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["sagemaker:StopLabelingJob", "sagemaker:DescribeLabelingJob"],
-                resources=[job_arn_pattern],
-            )
+        function = self.handlers.on_event
+        function.allow("sagemaker:ListLabelingJobs", resources=["*"], reason=LIST_ONLY_REASON)
+        function.allow(
+            "sagemaker:StopLabelingJob",
+            "sagemaker:DescribeLabelingJob",
+            resources=[job_arn_pattern],
+            reason="Stops only this environment's jobs (name prefix).",
         )
         # ListQueues takes no resource-level permission; deletion is limited to our jobs' queues.
-        role.add_to_principal_policy(iam.PolicyStatement(actions=["sqs:ListQueues"], resources=["*"]))
+        function.allow("sqs:ListQueues", resources=["*"], reason=LIST_ONLY_REASON)
         self.queue_pattern = stack.format_arn(
             service="sqs",
             resource=f"{STREAMING_QUEUE_PREFIX}{name_prefix}-*",
             arn_format=ArnFormat.NO_RESOURCE_NAME,
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sqs:DeleteQueue"], resources=[self.queue_pattern])
+        function.allow(
+            "sqs:DeleteQueue",
+            resources=[self.queue_pattern],
+            reason="Deletes only the GroundTruth-<prefix>-* queues of our streaming jobs.",
         )
         self.log_streams = stack.format_arn(
             service="logs",
@@ -66,11 +66,15 @@ class LeftoverCleanup(Construct):
             resource_name=f"{LABELING_JOB_LOG_GROUP}:*",
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["logs:DescribeLogStreams"], resources=[self.log_group])
+        function.allow(
+            "logs:DescribeLogStreams",
+            resources=[self.log_group],
+            reason="Lists streams of /aws/sagemaker/LabelingJobs only.",
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["logs:DeleteLogStream"], resources=[self.log_streams])
+        function.allow(
+            "logs:DeleteLogStream",
+            resources=[self.log_streams],
+            reason="Deletes only our jobs' streams (<prefix>-*) in that log group.",
         )
         self.resource = cdk.CustomResource(
             self,

@@ -7,6 +7,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from .nag import acknowledge_provider_framework
 from .python_function import PythonHandlerFunction
 
 
@@ -68,10 +69,18 @@ class HandlerProvider(Construct):
                 removal_policy=cdk.RemovalPolicy.DESTROY,
             ),
         )
+        acknowledge_provider_framework(self.provider)
 
     @property
     def functions(self) -> list[PythonHandlerFunction]:
         return [self.on_event, *([self.is_complete] if self.is_complete else [])]
+
+    @property
+    def waiter(self) -> PythonHandlerFunction:
+        """The is_complete function; only a provider made with `wait=True` has one."""
+        if self.is_complete is None:
+            raise ValueError(f"{self.node.path} was made without wait=True: it has no is_complete")
+        return self.is_complete
 
     @property
     def service_token(self) -> str:

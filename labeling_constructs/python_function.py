@@ -9,7 +9,9 @@ package alone redeploys every function.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 import jsii
@@ -18,6 +20,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
+
+from .nag import acknowledge_wildcards
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LAMBDA_ROOT = REPO_ROOT / "lambda"
@@ -107,3 +111,23 @@ class PythonHandlerFunction(Construct):
             dead_letter_queue=dead_letter_queue,
             retry_attempts=async_retry_attempts,
         )
+
+    def allow(
+        self,
+        *actions: str,
+        resources: Sequence[str],
+        reason: str | None = None,
+        conditions: Mapping[str, Any] | None = None,
+        sid: str | None = None,
+    ) -> None:
+        """Let the function call `actions` on `resources`. A wildcard resource needs `reason`,
+        which becomes the cdk-nag acknowledgement beside the grant."""
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                sid=sid,
+                actions=list(actions),
+                resources=list(resources),
+                conditions=dict(conditions) if conditions else None,
+            )
+        )
+        acknowledge_wildcards(self.role, resources, reason)

@@ -13,6 +13,8 @@ from constructs import Construct
 from gt_rules.manifest import MANIFEST_AREA
 from gt_rules.request import OUTPUT_PREFIX
 
+from .nag import acknowledge
+
 # §4.4, exactly as DG:sms-cors-update gives it.
 IMAGE_TASK_CORS = s3.CorsRule(
     allowed_headers=[],
@@ -70,6 +72,12 @@ class LabelingBuckets(Construct):
                     ),
                 )
             ],
+        )
+
+        acknowledge(
+            self.access_logs,
+            "AwsSolutions-S1",
+            "This is the server access-log bucket itself; logging it to itself would loop.",
         )
 
         def data_bucket(bucket_id: str, cors: list[s3.CorsRule], versioned: bool) -> s3.Bucket:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from gt_rules.handler_keys import InviteEnvironment
 
+from .nag import acknowledge
 from .python_function import PythonHandlerFunction
 
 COGNITO_TRIGGER_TIMEOUT_SECONDS = 5
@@ -32,7 +32,7 @@ class WorkerUserPool(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # Cognito's invitation is the only message a new worker gets (the API path sends no
-        # SageMaker email, §6.4), so a trigger adds the worker portal URL to it. The trigger
+        # SageMaker email, docs/ground-truth.md#cognito), so a trigger adds the worker portal URL. The trigger
         # looks the URL up at send time: the pool cannot reference the work team's SubDomain
         # (the team is built from this pool, which would be a cycle).
         self.invite_message = PythonHandlerFunction(
@@ -46,17 +46,15 @@ class WorkerUserPool(Construct):
             timeout_seconds=COGNITO_TRIGGER_TIMEOUT_SECONDS,
             memory_size=128,
         )
-        self.invite_message.function.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=["sagemaker:DescribeWorkteam"],
-                resources=[
-                    cdk.Stack.of(self).format_arn(
-                        service="sagemaker",
-                        resource="workteam",
-                        resource_name=f"private-crowd/{portal_workteam_name}",
-                    )
-                ],
-            )
+        self.invite_message.allow(
+            "sagemaker:DescribeWorkteam",
+            resources=[
+                cdk.Stack.of(self).format_arn(
+                    service="sagemaker",
+                    resource="workteam",
+                    resource_name=f"private-crowd/{portal_workteam_name}",
+                )
+            ],
         )
         self.pool = cognito.UserPool(
             self,
@@ -88,6 +86,12 @@ class WorkerUserPool(Construct):
             # CDK retains user pools by default (aws/aws-cdk #12920): dev must not leave one behind.
             removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
             deletion_protection=retain,
+        )
+        acknowledge(
+            self.pool,
+            "AwsSolutions-COG8",
+            "The Plus feature plan (threat protection) is billed per monthly active user; an idle lab must "
+            "cost nothing. Workers are admin-invited only and MFA is required.",
         )
         self.domain = self.pool.add_domain(
             "Domain", cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix)

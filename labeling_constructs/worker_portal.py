@@ -8,7 +8,6 @@ from collections.abc import Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
@@ -53,9 +52,7 @@ class WorkforcePortal(Construct):
 
     def portal_url(self, scope: Construct, *, workteam: sagemaker.CfnWorkteam, workteam_name: str) -> str:
         """The team's worker portal (DescribeWorkteam's SubDomain), read once the team exists."""
-        self.handlers.on_event.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["sagemaker:DescribeWorkteam"], resources=[workteam.ref])
-        )
+        self.handlers.on_event.allow("sagemaker:DescribeWorkteam", resources=[workteam.ref])
         lookup = self._resource(
             scope,
             "PortalUrl",
@@ -78,11 +75,10 @@ class WorkforcePortal(Construct):
     ) -> cdk.CustomResource:
         """Set the client's callback and sign-out URLs from the workforce's sub-domain, keeping its
         other settings (gt_rules.portal), whenever the workforce, the client or its settings change."""
-        self.handlers.on_event.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["cognito-idp:DescribeUserPoolClient", "cognito-idp:UpdateUserPoolClient"],
-                resources=[pool.user_pool_arn],
-            )
+        self.handlers.on_event.allow(
+            "cognito-idp:DescribeUserPoolClient",
+            "cognito-idp:UpdateUserPoolClient",
+            resources=[pool.user_pool_arn],
         )
         urls = self._resource(
             scope,

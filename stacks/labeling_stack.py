@@ -25,7 +25,6 @@ from labeling_constructs.job_notifications import JobOwnerNotifications
 from labeling_constructs.labeling_job import LabelingJob, LabelingJobProvider
 
 from .base import EnvironmentStack
-from .nag import acknowledge_provider_framework, acknowledge_wildcard_resource
 
 
 class LabelingStack(EnvironmentStack):
@@ -103,7 +102,6 @@ class LabelingStack(EnvironmentStack):
                 value=self.jobs[name].status,
                 description=f"Labeling job {name}: its state when this deploy last looked",
             )
-        self._acknowledge()
         cdk.CfnOutput(self, "JobOwnerTopicArn", value=self.notifications.topic.topic_arn)
 
     def _context(self, spec: JobSpec, manifest_uri: str) -> DeployContext:
@@ -157,40 +155,4 @@ class LabelingStack(EnvironmentStack):
             provider=self.job_provider,
             spec=spec,
             context=self._context(spec, manifest_uri),
-        )
-
-    def _acknowledge(self) -> None:
-        jobs = self.job_provider
-        if jobs is not None:
-            for function in jobs.handlers.functions:
-                acknowledge_wildcard_resource(
-                    function.role.node.find_child("DefaultPolicy"),
-                    self.job_arn_pattern,
-                    "Labeling job names are generated per definition (<prefix>-<job>-<hash>); the "
-                    "wildcard is this environment's name prefix only.",
-                )
-            acknowledge_wildcard_resource(
-                jobs.handlers.on_event.role.node.find_child("DefaultPolicy"),
-                jobs.config_objects,
-                "Writes only the job-config/ prefix of the output bucket: templates and label category "
-                "configs.",
-            )
-            acknowledge_provider_framework(jobs.handlers.provider)
-        manifests = self.manifest_provider
-        if manifests is not None:
-            manifest_policy = manifests.handlers.on_event.role.node.find_child("DefaultPolicy")
-            for resource, reason in [
-                (
-                    manifests.input_objects,
-                    "Reads input objects under any prefix a job names, to inline text items.",
-                ),
-                (manifests.manifest_objects, "Writes manifests under the _manifests/ prefix only."),
-            ]:
-                acknowledge_wildcard_resource(manifest_policy, resource, reason)
-            acknowledge_provider_framework(manifests.handlers.provider)
-        notifier_policy = self.notifications.notifier.role.node.find_child("DefaultPolicy")
-        acknowledge_wildcard_resource(
-            notifier_policy,
-            self.job_arn_pattern,
-            "Describes only this environment's labeling jobs (name prefix).",
         )

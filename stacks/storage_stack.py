@@ -1,36 +1,24 @@
 """Storage: the buckets, the customer-managed key (when configured) and the execution role.
 
 The execution role lives here, with the data it reads and writes: its grants, the key policy
-that admits it, and the buckets are decided together, and cdk-nag's findings on its wildcards
-name this stack's own resources.
+that admits it, and the buckets are decided together.
 """
 
 from __future__ import annotations
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
-from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from gt_config import EnvironmentConfig
 from gt_config.models import Encryption
-from gt_rules.request import JOB_CONFIG_PREFIX
+from gt_rules.spec import manifest_bucket
 from labeling_constructs.encryption import DataKey
 from labeling_constructs.execution_role import GroundTruthExecutionRole
-from labeling_constructs.python_function import REPO_ROOT
-from labeling_constructs.storage import LABELS_PREFIX, LabelingBuckets
+from labeling_constructs.sample_data import SampleDataUpload
+from labeling_constructs.storage import LabelingBuckets
 
 from .base import EnvironmentStack
-from .nag import (
-    LAMBDA_BASIC_EXECUTION,
-    LAMBDA_BASIC_EXECUTION_REASON,
-    acknowledge,
-    acknowledge_framework_policy,
-    acknowledge_wildcard_resource,
-)
-
-SAMPLE_DATA = REPO_ROOT / "sample_data"
 
 
 class StorageStack(EnvironmentStack):
@@ -55,11 +43,6 @@ class StorageStack(EnvironmentStack):
             abort_incomplete_uploads_after_days=storage.abort_incomplete_uploads_after_days,
             access_log_retention_days=storage.access_log_retention_days,
         )
-        acknowledge(
-            self.buckets.access_logs,
-            "AwsSolutions-S1",
-            "This is the server access-log bucket itself; logging it to itself would loop.",
-        )
         self.execution_role = GroundTruthExecutionRole(
             self,
             "ExecutionRole",
@@ -74,12 +57,14 @@ class StorageStack(EnvironmentStack):
                 if job.custom is not None
                 for arn in (job.custom.pre_lambda_arn, job.custom.acs_lambda_arn)
             ],
+            manifest_buckets=[
+                bucket for spec in config.job_specs().values() if (bucket := manifest_bucket(spec))
+            ],
         )
         if data_key is not None:
             data_key.admit_execution_role(self.execution_role.role)
-        self._acknowledge_execution_role_wildcards()
         if storage.upload_sample_data:
-            self._upload_sample_data()
+            SampleDataUpload(self, "SampleData", bucket=self.buckets.input)
         # Named exports: other stacks import the buckets by these names (see LabelingStack).
         cdk.CfnOutput(
             self,
@@ -99,62 +84,3 @@ class StorageStack(EnvironmentStack):
             value=self.execution_role.role.role_arn,
             export_name=config.export_name("execution-role-arn"),
         )
-
-    def _acknowledge_execution_role_wildcards(self) -> None:
-        policy = self.execution_role.policy
-        acknowledge(
-            policy,
-            "AwsSolutions-IAM5[Resource::*]",
-            "cloudwatch:PutMetricData has no resource-level permissions; Ground Truth publishes job metrics.",
-        )
-        buckets = self.buckets
-        for resource, reason in [
-            (
-                self.execution_role.sagemaker_log_groups,
-                "Ground Truth creates its log groups under /aws/sagemaker/ (§5.1).",
-            ),
-            (
-                buckets.input.arn_for_objects("*"),
-                "Read-only: Ground Truth reads whichever input objects a manifest names.",
-            ),
-            (
-                buckets.output.arn_for_objects(f"{JOB_CONFIG_PREFIX}*"),
-                "Read-only: the job templates and label configs.",
-            ),
-            (
-                buckets.output.arn_for_objects(f"{LABELS_PREFIX}*"),
-                "Each job writes its labels under labels/<job>/ (§5.1).",
-            ),
-        ]:
-            acknowledge_wildcard_resource(policy, resource, reason)
-
-    def _upload_sample_data(self) -> None:
-        # Opt-in: the seeds' examples, so a new user can deploy and start labeling in minutes.
-        deployment = s3deploy.BucketDeployment(
-            self,
-            "SampleData",
-            sources=[s3deploy.Source.asset(str(SAMPLE_DATA), exclude=["README.md"])],
-            destination_bucket=self.buckets.input,
-            prune=False,  # never delete the user's own data beside the samples
-            memory_limit=256,
-            # An explicit log group, destroyed with the stack (an implicit one would outlive it).
-            log_group=logs.LogGroup(
-                self,
-                "SampleDataLogs",
-                retention=logs.RetentionDays.ONE_WEEK,
-                removal_policy=cdk.RemovalPolicy.DESTROY,
-            ),
-        )
-        # CDK's own copy function (a singleton at stack level): its grants are CDK's, not ours.
-        reason = (
-            "CDK BucketDeployment's copy function, dev-only opt-in sample upload: it reads CDK's asset "
-            "bucket and writes the sample files into the input bucket."
-        )
-        role = deployment.handler_role
-        acknowledge(role, LAMBDA_BASIC_EXECUTION, LAMBDA_BASIC_EXECUTION_REASON)
-        acknowledge_framework_policy(role.node.find_child("DefaultPolicy"), reason)
-        for child in self.node.children:
-            if child.node.id.startswith("Custom::CDKBucketDeployment"):
-                acknowledge(
-                    child, "AwsSolutions-L1", "CDK pins the runtime of its BucketDeployment function."
-                )

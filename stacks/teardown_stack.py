@@ -13,12 +13,6 @@ from labeling_constructs.job_reaper import JobReaper
 from labeling_constructs.leftover_cleanup import LeftoverCleanup
 
 from .base import EnvironmentStack
-from .nag import acknowledge, acknowledge_provider_framework, acknowledge_wildcard_resource
-
-LIST_ONLY_REASON = (
-    "ListLabelingJobs/ListQueues take no resource-level permission; the handler keeps only this "
-    "environment's names (exact <project>-<env>- prefix)."
-)
 
 
 class TeardownStack(EnvironmentStack):
@@ -57,24 +51,6 @@ class TeardownStack(EnvironmentStack):
                 report_topic=report_topic,
                 topic_key=topic_key,
             )
-            policy = self.reaper.function.role.node.find_child("DefaultPolicy")
-            acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", LIST_ONLY_REASON)
-            acknowledge_wildcard_resource(
-                policy, job_arn_pattern, "Stops only this environment's jobs (name prefix)."
-            )
         self.cleanup = LeftoverCleanup(
             self, "LeftoverCleanup", name_prefix=config.name_prefix, job_arn_pattern=job_arn_pattern
         )
-        policy = self.cleanup.handlers.on_event.role.node.find_child("DefaultPolicy")
-        acknowledge(policy, "AwsSolutions-IAM5[Resource::*]", LIST_ONLY_REASON)
-        for resource, reason in [
-            (job_arn_pattern, "Stops only this environment's jobs (name prefix)."),
-            (
-                self.cleanup.queue_pattern,
-                "Deletes only the GroundTruth-<prefix>-* queues of our streaming jobs.",
-            ),
-            (self.cleanup.log_group, "Lists streams of /aws/sagemaker/LabelingJobs only."),
-            (self.cleanup.log_streams, "Deletes only our jobs' streams (<prefix>-*) in that log group."),
-        ]:
-            acknowledge_wildcard_resource(policy, resource, reason)
-        acknowledge_provider_framework(self.cleanup.handlers.provider)

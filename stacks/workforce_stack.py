@@ -15,7 +15,6 @@ from labeling_constructs.worker_portal import WorkforcePortal
 from labeling_constructs.workforce import CognitoWorkforce, OidcWorkforce
 
 from .base import EnvironmentStack
-from .nag import acknowledge, acknowledge_provider_framework
 
 
 class WorkforceStack(EnvironmentStack):
@@ -129,10 +128,3 @@ class WorkforceStack(EnvironmentStack):
             )
         if self.pool is not None:
             cdk.CfnOutput(self, "UserPoolId", value=self.pool.pool.user_pool_id)
-            acknowledge(
-                self.pool.pool,
-                "AwsSolutions-COG8",
-                "The Plus feature plan (threat protection) is billed per monthly active user; an idle lab "
-                "must cost nothing. Workers are admin-invited only and MFA is required.",
-            )
-        acknowledge_provider_framework(self.portal.handlers.provider)

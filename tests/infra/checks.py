@@ -140,3 +140,41 @@ def assert_admin_only_sign_up(template: Template) -> None:
 def assert_no_plaintext_secret(template_text: str, secret_value: str) -> None:
     assert secret_value not in template_text, "a secret appears in plain text in the template"
     assert "{{resolve:secretsmanager:" in template_text, "no Secrets Manager dynamic reference"
+
+
+def _allow_statements(template: Template) -> list[dict[str, Any]]:
+    return [
+        statement
+        for policy in _resources(template, "AWS::IAM::Policy").values()
+        for statement in _statements(policy["Properties"]["PolicyDocument"])
+        if statement.get("Effect") == "Allow"
+    ]
+
+
+def assert_job_creation_limited_to(template: Template, workteams: list[Any]) -> None:
+    """Every grant of sagemaker:CreateLabelingJob names exactly these work teams
+    (sagemaker:WorkteamArn) and no other action, so no job can go to another team."""
+    creates = [
+        s for s in _allow_statements(template) if "sagemaker:CreateLabelingJob" in _as_list(s["Action"])
+    ]
+    assert creates, "nothing may create labeling jobs"
+    for statement in creates:
+        assert _as_list(statement["Action"]) == ["sagemaker:CreateLabelingJob"], (
+            f"the work-team condition also applies to {statement['Action']}"
+        )
+        allowed = statement.get("Condition", {}).get("ArnEquals", {}).get("sagemaker:WorkteamArn")
+        assert allowed is not None, "CreateLabelingJob without a sagemaker:WorkteamArn condition"
+        assert sorted(map(str, _as_list(allowed))) == sorted(map(str, workteams)), (
+            f"CreateLabelingJob allowed for {allowed}, expected {workteams}"
+        )
+
+
+def assert_invokes_exactly(template: Template, functions: list[str]) -> None:
+    """lambda:InvokeFunction is granted on exactly these function ARNs (none: no grant at all)."""
+    invoked = sorted(
+        str(resource)
+        for statement in _allow_statements(template)
+        if any(str(a).startswith("lambda:") or a == "*" for a in _as_list(statement["Action"]))
+        for resource in _as_list(statement["Resource"])
+    )
+    assert invoked == sorted(functions), f"lambda:InvokeFunction on {invoked}, expected {sorted(functions)}"

@@ -166,3 +166,19 @@ def test_synth_carries_exactly_the_specs_plan_shows(every_kind: Synthesized) -> 
         for r in jobs.values()
     }
     assert carried == every_kind.config.job_specs()
+
+
+def test_a_job_bringing_its_own_manifest_may_read_that_bucket(every_kind: Synthesized) -> None:
+    reads = {
+        str(resource)
+        for _, statement in statements(every_kind, "storage")
+        if statement.get("Sid") == "ReadManifestBuckets"
+        for resource in (
+            statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        )
+    }
+    assert any("my-video-data/*" in r for r in reads)
+
+
+def test_without_manifest_jobs_no_other_bucket_is_readable(dev: Synthesized) -> None:
+    assert not [s for _, s in statements(dev, "storage") if s.get("Sid") == "ReadManifestBuckets"]

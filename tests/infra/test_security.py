@@ -14,6 +14,9 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 
+from tests.every_kind import ACS_LAMBDA as ACS_LAMBDA_ARN
+from tests.every_kind import PRE_LAMBDA as PRE_LAMBDA_ARN
+
 from . import checks
 from .conftest import Synthesized
 
@@ -151,3 +154,53 @@ def test_execution_role_may_pass_itself_only_when_a_job_uses_automated_labeling(
     role_id = stack.get_logical_id(stack.execution_role.role.node.default_child)  # type: ignore[arg-type]
     assert statement["Resource"] == {"Fn::GetAtt": [role_id, "Arn"]}
     assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
+
+
+def test_job_creation_is_limited_to_the_configured_work_teams(every_kind: Synthesized) -> None:
+    from gt_rules.task_types import public_workteam_arn
+    from tests.every_kind import REGION, VENDOR_WORKTEAM
+
+    labeling = every_kind.templates["labeling"]
+    statement = next(
+        s
+        for p in every_kind.resources("labeling", "AWS::IAM::Policy").values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == "sagemaker:CreateLabelingJob" or "sagemaker:CreateLabelingJob" in s["Action"]
+    )
+    (private,) = [
+        a for a in statement["Condition"]["ArnEquals"]["sagemaker:WorkteamArn"] if not isinstance(a, str)
+    ]
+    checks.assert_job_creation_limited_to(labeling, [private, VENDOR_WORKTEAM, public_workteam_arn(REGION)])
+    checks.assert_invokes_exactly(every_kind.templates["storage"], sorted([PRE_LAMBDA_ARN, ACS_LAMBDA_ARN]))
+
+
+def test_broken_job_creation_grants_are_caught() -> None:
+    team = "arn:aws:sagemaker:us-east-1:111122223333:workteam/private-crowd/t"
+
+    def unconditioned(stack: cdk.Stack) -> None:
+        role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        role.add_to_policy(iam.PolicyStatement(actions=["sagemaker:CreateLabelingJob"], resources=["*"]))
+
+    with pytest.raises(AssertionError, match="without a sagemaker:WorkteamArn condition"):
+        checks.assert_job_creation_limited_to(broken(unconditioned), [team])
+
+    def wider(stack: cdk.Stack) -> None:
+        role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        public = "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default"
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["sagemaker:CreateLabelingJob", "sagemaker:DescribeLabelingJob"],
+                resources=["*"],
+                conditions={"ArnEquals": {"sagemaker:WorkteamArn": [team, public]}},
+            )
+        )
+
+    with pytest.raises(AssertionError, match="also applies to"):
+        checks.assert_job_creation_limited_to(broken(wider), [team])
+
+    def any_function(stack: cdk.Stack) -> None:
+        role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"))
+        role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=["*"]))
+
+    with pytest.raises(AssertionError, match="lambda:InvokeFunction on"):
+        checks.assert_invokes_exactly(broken(any_function), [PRE_LAMBDA_ARN])

@@ -23,7 +23,7 @@ OIDC = {
     "user_info_endpoint": "https://idp.example.com/userinfo",
     "logout_endpoint": "https://idp.example.com/logout",
     "jwks_uri": "https://idp.example.com/jwks",
-    "client_id": "gt-client",
+    "client_id": "gt_client",
     "client_secret_name": "gtlab/oidc-client-secret",
 }
 
@@ -188,7 +188,7 @@ def test_oidc_workforce_keeps_the_client_secret_out_of_the_template() -> None:
     )
     (workforce,) = resources(template, "AWS::SageMaker::Workforce")
     oidc = workforce["Properties"]["OidcConfig"]
-    assert oidc["Issuer"] == OIDC["issuer"] and oidc["ClientId"] == "gt-client"
+    assert oidc["Issuer"] == OIDC["issuer"] and oidc["ClientId"] == "gt_client"
     checks.assert_no_plaintext_secret(json.dumps(template), "the-real-secret")
     assert "gtlab/oidc-client-secret" in json.dumps(oidc["ClientSecret"])
     (team,) = resources(template, "AWS::SageMaker::Workteam")

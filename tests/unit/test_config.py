@@ -330,3 +330,40 @@ def test_a_video_job_with_the_wider_cors_rule_is_accepted() -> None:
     (video,) = [job for job in JOBS if job["name"] == "video"]
     config = load(jobs=[video], storage={"video_and_point_cloud_cors": True})
     assert config.storage.video_and_point_cloud_cors is True
+
+
+@pytest.mark.parametrize("client_id", ["gt-client", "0a1b2c3d-4e5f-6789-abcd-ef0123456789", "has space"])
+def test_an_oidc_client_id_cloudformation_would_refuse_is_refused(client_id: str) -> None:
+    message = error(
+        workforce={"mode": "oidc", "oidc": {**OIDC, "client_id": client_id}},
+        teams=[{"name": "oidc-team", "description": "OIDC", "oidc_groups": ["labelers"]}],
+    )
+    assert f"workforce.oidc.client_id = {client_id!r}" in message
+    assert "AWS::SageMaker::Workforce refuses" in message
+
+
+@pytest.mark.parametrize("client_id", ["gtclient", "gt_client+1", "A1"])
+def test_an_oidc_client_id_cloudformation_accepts_is_accepted(client_id: str) -> None:
+    config = load(
+        workforce={"mode": "oidc", "oidc": {**OIDC, "client_id": client_id}},
+        teams=[{"name": "oidc-team", "description": "OIDC", "oidc_groups": ["labelers"]}],
+        jobs=[],
+    )
+    assert config.workforce.oidc is not None and config.workforce.oidc.client_id == client_id
+
+
+def test_an_oidc_environment_and_a_cognito_one_in_one_region_clash_too(tmp_path: Any) -> None:
+    config_dir = _environments(tmp_path, dev=_env(), staging=_env(mode="oidc"))
+    with pytest.raises(ConfigError, match="environment 'staging' also creates a private workforce"):
+        load_environment("dev", config_dir=config_dir, environ={})
+
+
+@pytest.mark.parametrize("source", [{"kind": "manifest", "manifest_uri": "s3://b/x.manifest"}])
+def test_a_selection_on_an_input_that_is_not_a_prefix_is_refused(source: dict[str, Any]) -> None:
+    fashion = load().jobs[0].model_dump(mode="json")
+    job = {**fashion, "input": {**source, "selection": {"mode": "sample", "sample_size": 5}}}
+    message = error(jobs=[job])
+    assert (
+        "jobs[0](fashion).input.selection.mode = 'sample': a selection is only used with kind prefix"
+        in message
+    )

@@ -1,8 +1,13 @@
-"""cdk-nag acknowledgements: each names the exact finding and says why it is acceptable."""
+"""cdk-nag acknowledgements: each names the exact finding and says why it is acceptable.
+
+Each construct acknowledges the findings it causes itself, next to the resource and the decision
+(a wildcard grant and its reason are one call: `acknowledge_wildcards`); stacks acknowledge nothing.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 import aws_cdk as cdk
@@ -21,6 +26,12 @@ LAMBDA_BASIC_EXECUTION = (
 LAMBDA_BASIC_EXECUTION_REASON = (
     "CDK's own framework function (not ours, which use a role scoped to their log group) uses the AWS "
     "managed basic execution policy: CreateLogGroup/CreateLogStream/PutLogEvents only."
+)
+
+
+LIST_ONLY_REASON = (
+    "ListLabelingJobs/ListQueues take no resource-level permission; the handler keeps only this "
+    "environment's names (exact <project>-<env>- prefix)."
 )
 
 
@@ -50,10 +61,17 @@ def flatten_reference(node: Any) -> str:
     return json.dumps(node, separators=(",", ":"))
 
 
-def acknowledge_wildcard_resource(scope: IConstruct, resource: str, reason: str) -> None:
-    """Acknowledge AwsSolutions-IAM5 for one wildcard resource of a policy in `scope`'s stack."""
-    rendered = flatten_reference(cdk.Stack.of(scope).resolve(resource))
-    acknowledge(scope, f"AwsSolutions-IAM5[Resource::{rendered}]", reason)
+def acknowledge_wildcards(scope: IConstruct, resources: Iterable[str], reason: str | None) -> None:
+    """Acknowledge AwsSolutions-IAM5 for each wildcard among `resources`, granted in `scope` (a role
+    or the construct that holds it). A wildcard without a reason is a programming error."""
+    stack = cdk.Stack.of(scope)
+    for resource in resources:
+        rendered = flatten_reference(stack.resolve(resource))
+        if "*" not in rendered:
+            continue
+        if not reason:
+            raise ValueError(f"{scope.node.path}: the wildcard grant on {rendered} needs a reason")
+        acknowledge(scope, f"AwsSolutions-IAM5[Resource::{rendered}]", reason)
 
 
 def acknowledge_framework_policy(policy: IConstruct, reason: str) -> None:
