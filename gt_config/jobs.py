@@ -1,14 +1,16 @@
-"""Turns a validated JobConfig into the plain JobSpec dict that the Lambdas and `make plan` use."""
+"""Turns a validated JobConfig into the plain JobSpec dict that the Lambdas and `make plan` use,
+and gives `make plan` its deploy-time placeholders. Called by the loader, once per environment."""
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gt_rules.errors import Violation
 from gt_rules.manifest import MANIFEST_AREA
-from gt_rules.spec import DeployContext, JobSpec, job_context, private_team
+from gt_rules.spec import DeployContext, JobSpec, deploy_context
 
 from .models import Encryption, EnvironmentConfig, JobConfig
 
@@ -60,38 +62,48 @@ def fill_audit_attribute_names(specs: dict[str, JobSpec]) -> None:
             spec["audit_label_attribute_name"] = effective_label_attribute_name(earlier)
 
 
-def build_job_specs(jobs: list[JobConfig], *, repo_root: Path = REPO_ROOT) -> dict[str, JobSpec]:
-    """Every job's spec by config name, as the stacks, `make plan` and the Lambdas see them, in
-    the order they are created: a job after the job whose output it reads."""
-    from gt_rules.chaining import dependency_order
+@dataclass(frozen=True)
+class PlaceholderValues:
+    """`make plan`'s deploy-time values: a named ${Placeholder} for each value CloudFormation
+    only knows at deploy time (gt_rules.spec.DeployValues)."""
 
-    specs = {job.name: job_spec(job, repo_root=repo_root) for job in jobs}
-    fill_audit_attribute_names(specs)
-    return {name: specs[name] for name in dependency_order(specs)}
+    config: EnvironmentConfig
+
+    partition = "aws"
+
+    @property
+    def region(self) -> str:
+        return self.config.region
+
+    @property
+    def account(self) -> str:
+        return self.config.account or "${AWS::AccountId}"
+
+    @property
+    def name_prefix(self) -> str:
+        return self.config.name_prefix
+
+    input_bucket = "${InputBucket}"
+    output_bucket = "${OutputBucket}"
+    role_arn = "${ExecutionRoleArn}"
+
+    @property
+    def output_kms_key_id(self) -> str | None:
+        return "${DataKeyArn}" if self.config.storage.encryption == Encryption.KMS else None
+
+    def workteam_arn(self, team: str) -> str:
+        return f"${{WorkteamArn:{team}}}"
+
+    def prefix_manifest_uri(self, job: str) -> str:
+        return f"s3://${{InputBucket}}/{MANIFEST_AREA}{job}/${{ManifestDigest}}.manifest"
+
+    def job_output_manifest_uri(self, job: str) -> str:
+        return f"${{OutputManifestUri:{job}}}"
 
 
 def placeholder_context(config: EnvironmentConfig, name: str, spec: JobSpec) -> DeployContext:
     """The labeling stack's context for this job, with a named placeholder for each token."""
-    source = spec["input"]
-    if source["kind"] == "prefix":
-        manifest_uri = f"s3://${{InputBucket}}/{MANIFEST_AREA}{name}/${{ManifestDigest}}.manifest"
-    elif source["kind"] == "job_output":
-        manifest_uri = f"${{OutputManifestUri:{source['job']}}}"
-    else:
-        manifest_uri = source["manifest_uri"]
-    team = private_team(spec)
-    return job_context(
-        partition="aws",
-        region=config.region,
-        account=config.account or "${AWS::AccountId}",
-        name_prefix=config.name_prefix,
-        input_bucket="${InputBucket}",
-        output_bucket="${OutputBucket}",
-        role_arn="${ExecutionRoleArn}",
-        workteam_arns={team: f"${{WorkteamArn:{team}}}"} if team else {},
-        manifest_uri=manifest_uri,
-        output_kms_key_id="${DataKeyArn}" if config.storage.encryption == Encryption.KMS else None,
-    )
+    return deploy_context(name, spec, PlaceholderValues(config))
 
 
 @functools.cache

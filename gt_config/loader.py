@@ -21,6 +21,7 @@ from gt_rules.patterns import (
     full_match_violation,
 )
 from gt_rules.regions import region_violations
+from gt_rules.spec import JobSpec
 
 from .errors import ConfigError
 from .models import EnvironmentConfig, WorkforceMode
@@ -62,13 +63,16 @@ def load_environment(
 
 
 def validate_environment(name: str, data: Mapping[str, Any]) -> EnvironmentConfig:
+    """The validated configuration, its job specs built (once) and checked with it."""
     try:
         config = EnvironmentConfig.model_validate(data)
     except ValidationError as error:
         raise ConfigError(name, [_violation(err) for err in error.errors()]) from None
-    violations = _environment_violations(config)
+    specs, job_violations = _checked_job_specs(config)
+    violations = _environment_violations(config) + job_violations
     if violations:
         raise ConfigError(name, violations)
+    config._job_specs = specs
     return config
 
 
@@ -128,7 +132,6 @@ def _environment_violations(config: EnvironmentConfig) -> list[Violation]:
     violations = region_violations(config.region, "region")
     violations += _team_violations(config)
     violations += _workforce_violations(config)
-    violations += _job_violations(config)
     if config.budget.enabled and not config.budget.emails:
         violations.append(
             Violation(
@@ -241,16 +244,18 @@ def _cors_violations(config: EnvironmentConfig) -> list[Violation]:
     ]
 
 
-def _job_violations(config: EnvironmentConfig) -> list[Violation]:
+def _checked_job_specs(config: EnvironmentConfig) -> tuple[dict[str, JobSpec], list[Violation]]:
+    """Every job's spec, in creation order, and every rule a job breaks."""
     if not config.jobs:
-        return []
+        return {}, []
     # Imported here: the Ground Truth job rules are only needed once jobs are declared.
+    from gt_rules.chaining import dependency_order
     from gt_rules.validation import validate_job_name_part, validate_job_spec
 
     from .jobs import fill_audit_attribute_names, job_spec, request_violations
 
     violations: list[Violation] = []
-    specs: dict[str, Any] = {}
+    specs: dict[str, JobSpec] = {}
     for index, job in enumerate(config.jobs):
         where = f"jobs[{index}]({job.name})"
         if job.name in specs:
@@ -281,4 +286,4 @@ def _job_violations(config: EnvironmentConfig) -> list[Violation]:
         if not found:  # only a valid spec can be planned; then botocore's model has the last word
             found = request_violations(config, job.name, specs[job.name])
         violations += [Violation(f"jobs[{index}]({job.name}).{v.field}", v.value, v.rule) for v in found]
-    return violations
+    return {name: specs[name] for name in dependency_order(specs)}, violations

@@ -9,11 +9,21 @@ and the job rules of gt_rules, into docs/configuration.md and config/schema.json
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Literal
+from types import MappingProxyType
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+)
 
 from gt_rules.patterns import (
     COGNITO_POOL_ID_RE,
@@ -23,6 +33,8 @@ from gt_rules.patterns import (
     OIDC_ENDPOINT_RE,
     OIDC_GROUP_MAX,
 )
+from gt_rules.project import name_prefix
+from gt_rules.spec import JobSpec
 
 PROJECT_PREFIX_RE = re.compile(r"[a-z][a-z0-9]{1,11}")
 ENVIRONMENT_NAME_RE = re.compile(r"[a-z][a-z0-9]{1,9}")
@@ -821,11 +833,21 @@ class EnvironmentConfig(Strict):
             raise ValueError("account is a 12-digit AWS account id")
         return value
 
-    # ---- derived names, so stacks and constructs never assemble them by hand ----
+    # The job specs, built once by the loader while it checks them (gt_config.loader).
+    _job_specs: dict[str, JobSpec] | None = PrivateAttr(default=None)
+
+    @property
+    def job_specs(self) -> Mapping[str, JobSpec]:
+        """Every job's spec by config name, in creation order (a job after the job whose output it
+        reads): what the stacks, `make plan` and the Lambdas see. Built once, by the loader."""
+        if self._job_specs is None:
+            raise RuntimeError("load environments with gt_config.load_environment: it builds the job specs")
+        return MappingProxyType(self._job_specs)
+
+    # ---- every name this environment gives AWS resources: here only ----
     @property
     def name_prefix(self) -> str:
-        from gt_rules.project import name_prefix
-
+        """`<project>-<env>`: the start of every stack, resource and job name of the environment."""
         return name_prefix(self.project_prefix, self.name)
 
     def stack_name(self, component: str) -> str:
@@ -834,22 +856,52 @@ class EnvironmentConfig(Strict):
     def workteam_name(self, team: str) -> str:
         return f"{self.name_prefix}-{team}"
 
-    def export_name(self, what: str) -> str:
-        """A CloudFormation export of this environment, e.g. `gtlab-dev-input-bucket`."""
-        return f"{self.name_prefix}-{what}"
+    def team_topic_name(self, team: str) -> str:
+        return f"{self.workteam_name(team)}-tasks"
 
     @property
     def workforce_name(self) -> str:
         return f"{self.name_prefix}-workforce"
+
+    @property
+    def user_pool_name(self) -> str:
+        return f"{self.name_prefix}-workers"
+
+    def cognito_domain_prefix(self, account: str) -> str:
+        """Cognito domain prefixes are global per Region: the account makes it unique."""
+        return f"{self.name_prefix}-{account}"
+
+    @property
+    def execution_role_name(self) -> str:
+        return f"{self.name_prefix}-gt-execution"
+
+    @property
+    def data_key_alias(self) -> str:
+        return f"alias/{self.name_prefix}/data"
+
+    @property
+    def job_owner_topic_name(self) -> str:
+        return f"{self.name_prefix}-job-owners"
+
+    @property
+    def budget_name(self) -> str:
+        return f"{self.name_prefix}-monthly"
+
+    # CloudFormation exports: the storage stack's buckets and role, imported by the labeling stack.
+    @property
+    def input_bucket_export(self) -> str:
+        return f"{self.name_prefix}-input-bucket"
+
+    @property
+    def output_bucket_export(self) -> str:
+        return f"{self.name_prefix}-output-bucket"
+
+    @property
+    def execution_role_export(self) -> str:
+        return f"{self.name_prefix}-execution-role-arn"
 
     def team(self, name: str) -> TeamConfig:
         for team in self.teams:
             if team.name == name:
                 return team
         raise KeyError(name)
-
-    def job_specs(self) -> dict[str, Any]:
-        """JobSpec dicts by job name (see gt_config.jobs)."""
-        from .jobs import build_job_specs
-
-        return build_job_specs(self.jobs)

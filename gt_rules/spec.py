@@ -9,7 +9,7 @@ spec: they arrive separately as a `DeployContext`.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 
 class Instructions(TypedDict, total=False):
@@ -129,6 +129,63 @@ def job_context(
     if output_kms_key_id:
         context["output_kms_key_id"] = output_kms_key_id
     return context
+
+
+class DeployValues(Protocol):
+    """Where a job's deploy-time values come from: CloudFormation tokens in the labeling stack,
+    ${Placeholders} in `make plan`. `deploy_context` is the one place that turns them into a job's
+    context, so plan and synth cannot disagree."""
+
+    @property
+    def partition(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def account(self) -> str: ...
+    @property
+    def name_prefix(self) -> str: ...
+    @property
+    def input_bucket(self) -> str: ...
+    @property
+    def output_bucket(self) -> str: ...
+    @property
+    def role_arn(self) -> str: ...
+    @property
+    def output_kms_key_id(self) -> str | None: ...
+
+    def workteam_arn(self, team: str) -> str: ...
+
+    def prefix_manifest_uri(self, job: str) -> str:
+        """The manifest written for `job`'s input prefix."""
+        ...
+
+    def job_output_manifest_uri(self, job: str) -> str:
+        """Where the earlier job `job` writes its output manifest."""
+        ...
+
+
+def deploy_context(name: str, spec: JobSpec, values: DeployValues) -> DeployContext:
+    """Job `name`'s deploy-time context: its manifest by input kind, its private team's ARN."""
+    source = spec["input"]
+    if source["kind"] == "prefix":
+        manifest_uri = values.prefix_manifest_uri(name)
+    elif source["kind"] == "job_output":
+        manifest_uri = values.job_output_manifest_uri(source["job"])
+    else:
+        manifest_uri = source["manifest_uri"]
+    team = private_team(spec)
+    return job_context(
+        partition=values.partition,
+        region=values.region,
+        account=values.account,
+        name_prefix=values.name_prefix,
+        input_bucket=values.input_bucket,
+        output_bucket=values.output_bucket,
+        role_arn=values.role_arn,
+        workteam_arns={team: values.workteam_arn(team)} if team else {},
+        manifest_uri=manifest_uri,
+        output_kms_key_id=values.output_kms_key_id,
+    )
 
 
 def manifest_bucket(spec: JobSpec) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .errors import RuleViolation, Violation
+from .limits import MAX_OBJECTS, MAX_OBJECTS_SEMANTIC_SEGMENTATION, MIN_OBJECTS_FOR_AUTOMATED_LABELING
 from .regions import (
     ALGORITHM_SPEC_ACCOUNT,
     GT_LAMBDA_ACCOUNTS,
@@ -54,8 +55,6 @@ _GENERAL_PRICES = tuple(
 _BOUNDING_BOX_PRICES = _GENERAL_PRICES[2:]  # 0.036 .. 1.200
 _SEMANTIC_SEGMENTATION_PRICES = tuple(Decimal(p) for p in ("0.840", "0.960", "1.080", "1.200"))
 
-MAX_OBJECTS = 100_000
-MAX_OBJECTS_SEMANTIC_SEGMENTATION = 20_000  # §4.1: this quota cannot be raised
 MAX_LABEL_LENGTH = 256
 MAX_LABEL_LENGTH_2020 = 16  # §2.5: video frame and 3D label names
 
@@ -282,6 +281,13 @@ def get_task_type(task_type_key: str, field: str = "task_type") -> TaskType:
 
 def unknown_task_type_violation(value: object, field: str = "task_type") -> Violation:
     return Violation(field, value, "task type must be one of: " + ", ".join(TASK_TYPES))
+
+
+def manifest_object_bounds(task_type_key: str, *, automated_labeling: bool) -> tuple[int, int]:
+    """(fewest, most) items a job's input manifest may hold: the task type's object quota, and
+    automated labeling's minimum when it is on (docs/ground-truth.md#automated-labeling)."""
+    minimum = MIN_OBJECTS_FOR_AUTOMATED_LABELING if automated_labeling else 1
+    return minimum, get_task_type(task_type_key).max_objects
 
 
 def needs_wide_cors(task_type_key: str) -> bool:

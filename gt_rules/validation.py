@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import Violation
+from .limits import MIN_OBJECTS_FOR_AUTOMATED_LABELING, SUGGESTED_OBJECTS_FOR_AUTOMATED_LABELING
 from .patterns import full_match_violation
 from .project import JOB_TAG_KEY
 from .regions import region_violations
@@ -35,11 +36,9 @@ from .task_types import (
     unknown_task_type_violation,
 )
 
-# §1.5: automated labeling needs at least this many objects (5,000+ strongly suggested). For
-# selection `sample` we check sample_size here; for `all`/`filter` the count is only known when
-# the manifest Lambda lists the input, so it enforces the minimum at deploy time.
-MIN_OBJECTS_FOR_AUTOMATED_LABELING = 1250
-SUGGESTED_OBJECTS_FOR_AUTOMATED_LABELING = 5000
+# Automated labeling's minimum object count: checked here for selection `sample`; for
+# `all`/`filter` the count is only known when the manifest Lambda lists the input, so it enforces
+# the minimum at deploy time.
 
 # Config job names: `<prefix>-<name>-<8 hex>` must fit in 63 characters.
 JOB_NAME_PART_MAX = 20

@@ -10,7 +10,8 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from gt_rules.handler_keys import ManifestAttributes, ManifestProperties
-from gt_rules.spec import InputSpec
+from gt_rules.spec import JobSpec
+from gt_rules.task_types import manifest_object_bounds
 
 from .encryption import READ_ACTIONS, WRITE_ACTIONS, allow_key_use
 from .providers import HandlerProvider
@@ -73,12 +74,13 @@ class InputManifest(Construct):
         provider: InputManifestProvider,
         job_name: str,
         input_bucket: s3.IBucket,
-        source: InputSpec,
-        max_objects: int,
-        min_objects: int,
-        revision: int,
+        spec: JobSpec,
     ) -> None:
         super().__init__(scope, construct_id)
+        source = spec["input"]
+        min_objects, max_objects = manifest_object_bounds(
+            spec["task_type"], automated_labeling=bool(spec.get("automated_labeling"))
+        )
         self.resource = cdk.CustomResource(
             self,
             "Resource",
@@ -96,7 +98,7 @@ class InputManifest(Construct):
                 ManifestProperties.MAX_OBJECTS: max_objects,
                 ManifestProperties.MIN_OBJECTS: min_objects,
                 # Bumping the job's revision re-scans the prefix (new objects since the last deploy).
-                ManifestProperties.REVISION: revision,
+                ManifestProperties.REVISION: spec.get("revision", 0),
             },
             service_timeout=cdk.Duration.seconds(SERVICE_TIMEOUT_SECONDS),
         )

@@ -6,7 +6,7 @@ There is no AWS::SageMaker::LabelingJob in CloudFormation (§6.6), hence the cus
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -15,8 +15,8 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from gt_rules.handler_keys import LabelingJobAttributes, LabelingJobProperties
-from gt_rules.request import JOB_CONFIG_PREFIX
-from gt_rules.spec import JobSpec
+from gt_rules.request import JOB_CONFIG_PREFIX, job_workteam_arn
+from gt_rules.spec import DeployContext, JobSpec
 
 from .encryption import WRITE_ACTIONS, allow_key_use
 from .providers import HandlerProvider
@@ -32,13 +32,17 @@ WAIT_TOTAL_MINUTES = 15
 # If the framework itself never answers, CloudFormation gives up after this instead of an hour:
 # on_event plus the whole wait plus margin.
 SERVICE_TIMEOUT_SECONDS = ON_EVENT_TIMEOUT_SECONDS + WAIT_TOTAL_MINUTES * 60 + 300
+_OWN_JOBS = (
+    "Labeling job names are generated per definition (<prefix>-<job>-<hash>); the wildcard is this "
+    "environment's name prefix only."
+)
 
 
 class LabelingJobProvider(Construct):
     """The functions behind every labeling job of a stack, each with only what it calls.
 
-    `workteam_arns`: exactly the work teams this environment's jobs use. CreateLabelingJob is
-    allowed for those alone (sagemaker:WorkteamArn), so the function can never send data to a
+    CreateLabelingJob is allowed only for the work teams given to `allow_jobs_for`
+    (sagemaker:WorkteamArn): exactly those the jobs use, so the function can never send data to a
     work team nobody configured, such as the public Mechanical Turk crowd.
     """
 
@@ -51,11 +55,8 @@ class LabelingJobProvider(Construct):
         execution_role: iam.IRole,
         output_bucket: s3.IBucket,
         encryption_key: kms.IKey | None,
-        workteam_arns: Sequence[str],
     ) -> None:
         super().__init__(scope, construct_id)
-        if not workteam_arns:
-            raise ValueError("a labeling-job provider needs the work teams its jobs may use")
         self.handlers = HandlerProvider(
             self,
             "Handlers",
@@ -66,25 +67,13 @@ class LabelingJobProvider(Construct):
             total_timeout_minutes=WAIT_TOTAL_MINUTES,
         )
         self.job_arn_pattern = job_arn_pattern  # this environment's jobs: labeling-job/<prefix>-*
-        own_jobs = (
-            "Labeling job names are generated per definition (<prefix>-<job>-<hash>); the wildcard is this "
-            "environment's name prefix only."
-        )
         on_event = self.handlers.on_event
-        on_event.allow(
-            "sagemaker:CreateLabelingJob",
-            resources=[job_arn_pattern],
-            reason=own_jobs,
-            # docs/ground-truth.md#iam-caller: ARN condition operators for this key.
-            conditions={"ArnEquals": {"sagemaker:WorkteamArn": list(workteam_arns)}},
-            sid="CreateForOurWorkTeams",
-        )
         on_event.allow(
             "sagemaker:DescribeLabelingJob",
             "sagemaker:StopLabelingJob",  # Delete stops a running job
             "sagemaker:AddTags",  # CreateLabelingJob with Tags (docs/ground-truth.md#iam-caller)
             resources=[job_arn_pattern],
-            reason=own_jobs,
+            reason=_OWN_JOBS,
             sid="ManageOwnJobs",
         )
         on_event.allow(
@@ -106,8 +95,23 @@ class LabelingJobProvider(Construct):
         self.handlers.waiter.allow(
             "sagemaker:DescribeLabelingJob",
             resources=[job_arn_pattern],
-            reason=own_jobs,
+            reason=_OWN_JOBS,
             sid="DescribeOwnJobs",
+        )
+        self._work_teams_allowed = False
+
+    def allow_jobs_for(self, workteam_arns: Sequence[str]) -> None:
+        """Let on_event create jobs for exactly these work teams (each once), and for no other."""
+        if self._work_teams_allowed:
+            raise ValueError(f"{self.node.path}: the jobs' work teams are allowed once, all together")
+        self._work_teams_allowed = True
+        self.handlers.on_event.allow(
+            "sagemaker:CreateLabelingJob",
+            resources=[self.job_arn_pattern],
+            reason=_OWN_JOBS,
+            # docs/ground-truth.md#iam-caller: ARN condition operators for this key.
+            conditions={"ArnEquals": {"sagemaker:WorkteamArn": list(dict.fromkeys(workteam_arns))}},
+            sid="CreateForOurWorkTeams",
         )
 
 
@@ -119,7 +123,7 @@ class LabelingJob(Construct):
         *,
         provider: LabelingJobProvider,
         spec: JobSpec,
-        context: Mapping[str, object],
+        context: DeployContext,
     ) -> None:
         super().__init__(scope, construct_id)
         self.resource = cdk.CustomResource(
@@ -141,3 +145,5 @@ class LabelingJob(Construct):
         self.job_name = self.resource.get_att_string(LabelingJobAttributes.NAME)
         self.output_manifest_uri = self.resource.get_att_string(LabelingJobAttributes.OUTPUT_MANIFEST_URI)
         self.status = self.resource.get_att_string(LabelingJobAttributes.STATUS)
+        # The work team the job's request names: the provider allows exactly these.
+        self.workteam_arn = job_workteam_arn(spec, context)

@@ -19,6 +19,7 @@ class PrivateWorkTeam(Construct):
         construct_id: str,
         *,
         workteam_name: str,
+        topic_name: str,
         description: str,
         workforce_name: str | None,
         user_pool_id: str | None,
@@ -33,7 +34,7 @@ class PrivateWorkTeam(Construct):
         self.notifications = NotificationTopic(
             self,
             "Notifications",
-            topic_name=f"{workteam_name}-tasks",
+            topic_name=topic_name,
             display_name="Ground Truth tasks",
             publisher_service="sagemaker.amazonaws.com",
             publisher_source_arn=stack.format_arn(

@@ -6,7 +6,7 @@ stack depends on the workforce stack, so `cdk destroy` removes (stops) jobs befo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -16,15 +16,49 @@ from constructs import Construct
 
 from gt_config import EnvironmentConfig
 from gt_rules.naming import job_name_prefix
-from gt_rules.request import job_workteam_arn
-from gt_rules.spec import DeployContext, JobSpec, job_context, private_team
-from gt_rules.task_types import TASK_TYPES
-from gt_rules.validation import MIN_OBJECTS_FOR_AUTOMATED_LABELING, spec_bool
+from gt_rules.spec import deploy_context
 from labeling_constructs.input_manifest import InputManifest, InputManifestProvider
 from labeling_constructs.job_notifications import JobOwnerNotifications
 from labeling_constructs.labeling_job import LabelingJob, LabelingJobProvider
 
 from .base import EnvironmentStack
+
+
+@dataclass
+class _StackValues:
+    """The jobs' deploy-time values as CloudFormation tokens (gt_rules.spec.DeployValues)."""
+
+    stack: cdk.Stack
+    name_prefix: str
+    input_bucket: str
+    output_bucket: str
+    role_arn: str
+    output_kms_key_id: str | None
+    team_arns: dict[str, str]
+    manifests: dict[str, InputManifest] = field(default_factory=dict)
+    jobs: dict[str, LabelingJob] = field(default_factory=dict)
+
+    @property
+    def partition(self) -> str:
+        return self.stack.partition
+
+    @property
+    def region(self) -> str:
+        return self.stack.region
+
+    @property
+    def account(self) -> str:
+        return self.stack.account
+
+    def workteam_arn(self, team: str) -> str:
+        return self.team_arns[team]
+
+    def prefix_manifest_uri(self, job: str) -> str:
+        return self.manifests[job].manifest_uri
+
+    def job_output_manifest_uri(self, job: str) -> str:
+        # Chaining: the earlier job is created first (config.job_specs is in creation order).
+        return self.jobs[job].output_manifest_uri
 
 
 class LabelingStack(EnvironmentStack):
@@ -46,43 +80,24 @@ class LabelingStack(EnvironmentStack):
         self.input_bucket = s3.Bucket.from_bucket_attributes(
             self,
             "InputBucket",
-            bucket_name=cdk.Fn.import_value(config.export_name("input-bucket")),
+            bucket_name=cdk.Fn.import_value(config.input_bucket_export),
             encryption_key=encryption_key,
         )
         self.output_bucket = s3.Bucket.from_bucket_attributes(
             self,
             "OutputBucket",
-            bucket_name=cdk.Fn.import_value(config.export_name("output-bucket")),
+            bucket_name=cdk.Fn.import_value(config.output_bucket_export),
             encryption_key=encryption_key,
         )
-        self.encryption_key, self.execution_role = encryption_key, execution_role
-        self.workteam_arns = workteam_arns
         self.job_arn_pattern = self.format_arn(
             service="sagemaker",
             resource="labeling-job",
             resource_name=f"{job_name_prefix(config.name_prefix)}*",
         )
-        specs = config.job_specs()  # in creation order: a job after the job whose output it reads
-        self.job_provider: LabelingJobProvider | None = None
-        self.manifest_provider: InputManifestProvider | None = None
-        if specs:
-            self.job_provider = LabelingJobProvider(
-                self,
-                "LabelingJobs",
-                job_arn_pattern=self.job_arn_pattern,
-                execution_role=execution_role,
-                output_bucket=self.output_bucket,
-                encryption_key=encryption_key,
-                workteam_arns=self._used_workteam_arns(specs),
-            )
-        if any(spec["input"]["kind"] == "prefix" for spec in specs.values()):
-            self.manifest_provider = InputManifestProvider(
-                self, "InputManifests", input_bucket=self.input_bucket, encryption_key=encryption_key
-            )
         self.notifications = JobOwnerNotifications(
             self,
             "JobNotifications",
-            topic_name=f"{config.name_prefix}-job-owners",
+            topic_name=config.job_owner_topic_name,
             job_arn_prefix=self.format_arn(
                 service="sagemaker",
                 resource="labeling-job",
@@ -92,67 +107,56 @@ class LabelingStack(EnvironmentStack):
             owner_emails=config.notifications.job_owner_emails,
             encryption_key=encryption_key,
         )
-        self.jobs: dict[str, LabelingJob] = {}
-        self.manifests: dict[str, InputManifest] = {}
-        for name, spec in specs.items():
-            self.jobs[name] = self._job(name, spec)
-            cdk.CfnOutput(
-                self,
-                f"JobStatus-{name}",
-                value=self.jobs[name].status,
-                description=f"Labeling job {name}: its state when this deploy last looked",
-            )
         cdk.CfnOutput(self, "JobOwnerTopicArn", value=self.notifications.topic.topic_arn)
 
-    def _context(self, spec: JobSpec, manifest_uri: str) -> DeployContext:
-        team = private_team(spec)
-        return job_context(
-            partition=self.partition,
-            region=self.region,
-            account=self.account,
-            name_prefix=self.config.name_prefix,
+        values = _StackValues(
+            stack=self,
+            name_prefix=config.name_prefix,
             input_bucket=self.input_bucket.bucket_name,
             output_bucket=self.output_bucket.bucket_name,
-            role_arn=self.execution_role.role_arn,
-            workteam_arns={team: self.workteam_arns[team]} if team else {},
-            manifest_uri=manifest_uri,
-            output_kms_key_id=self.encryption_key.key_arn if self.encryption_key else None,
+            role_arn=execution_role.role_arn,
+            output_kms_key_id=encryption_key.key_arn if encryption_key else None,
+            team_arns=workteam_arns,
         )
-
-    def _used_workteam_arns(self, specs: Mapping[str, JobSpec]) -> list[str]:
-        """Exactly the work teams the jobs' requests name, each once, in job order."""
-        arns = [job_workteam_arn(spec, self._context(spec, manifest_uri="")) for spec in specs.values()]
-        return list(dict.fromkeys(arns))
-
-    def _job(self, name: str, spec: JobSpec) -> LabelingJob:
-        assert self.job_provider is not None  # created whenever there is a job
-        source = spec["input"]
-        if source["kind"] == "prefix":
-            assert self.manifest_provider is not None  # created whenever a job reads a prefix
-            manifest = InputManifest(
-                self,
-                f"Manifest-{name}",
-                provider=self.manifest_provider,
-                job_name=name,
-                input_bucket=self.input_bucket,
-                source=source,
-                max_objects=TASK_TYPES[spec["task_type"]].max_objects,
-                min_objects=MIN_OBJECTS_FOR_AUTOMATED_LABELING
-                if spec_bool(spec.get("automated_labeling"))
-                else 1,
-                revision=spec.get("revision", 0),
+        self.manifests, self.jobs = values.manifests, values.jobs
+        specs = config.job_specs  # in creation order: a job after the job whose output it reads
+        self.manifest_provider: InputManifestProvider | None = None
+        prefix_jobs = {name: spec for name, spec in specs.items() if spec["input"]["kind"] == "prefix"}
+        if prefix_jobs:
+            self.manifest_provider = InputManifestProvider(
+                self, "InputManifests", input_bucket=self.input_bucket, encryption_key=encryption_key
             )
-            self.manifests[name] = manifest
-            manifest_uri = manifest.manifest_uri
-        elif source["kind"] == "job_output":
-            # Chaining: the earlier job's output manifest (created first: see job_specs()).
-            manifest_uri = self.jobs[source["job"]].output_manifest_uri
-        else:
-            manifest_uri = source["manifest_uri"]
-        return LabelingJob(
-            self,
-            f"Job-{name}",
-            provider=self.job_provider,
-            spec=spec,
-            context=self._context(spec, manifest_uri),
-        )
+            for name, spec in prefix_jobs.items():
+                self.manifests[name] = InputManifest(
+                    self,
+                    f"Manifest-{name}",
+                    provider=self.manifest_provider,
+                    job_name=name,
+                    input_bucket=self.input_bucket,
+                    spec=spec,
+                )
+        self.job_provider: LabelingJobProvider | None = None
+        if specs:
+            self.job_provider = LabelingJobProvider(
+                self,
+                "LabelingJobs",
+                job_arn_pattern=self.job_arn_pattern,
+                execution_role=execution_role,
+                output_bucket=self.output_bucket,
+                encryption_key=encryption_key,
+            )
+            for name, spec in specs.items():
+                self.jobs[name] = LabelingJob(
+                    self,
+                    f"Job-{name}",
+                    provider=self.job_provider,
+                    spec=spec,
+                    context=deploy_context(name, spec, values),
+                )
+                cdk.CfnOutput(
+                    self,
+                    f"JobStatus-{name}",
+                    value=self.jobs[name].status,
+                    description=f"Labeling job {name}: its state when this deploy last looked",
+                )
+            self.job_provider.allow_jobs_for([job.workteam_arn for job in self.jobs.values()])

@@ -31,7 +31,7 @@ class StorageStack(EnvironmentStack):
         self.encryption_key: kms.IKey | None = None
         if storage.encryption is Encryption.KMS:
             data_key = DataKey(
-                self, "DataKey", alias=f"alias/{config.name_prefix}/data", removal_policy=self.removal_policy
+                self, "DataKey", alias=config.data_key_alias, removal_policy=self.removal_policy
             )
             self.encryption_key = data_key.key
         self.buckets = LabelingBuckets(
@@ -46,7 +46,7 @@ class StorageStack(EnvironmentStack):
         self.execution_role = GroundTruthExecutionRole(
             self,
             "ExecutionRole",
-            role_name=f"{config.name_prefix}-gt-execution",
+            role_name=config.execution_role_name,
             input_bucket=self.buckets.input,
             output_bucket=self.buckets.output,
             encryption_key=self.encryption_key,
@@ -58,7 +58,7 @@ class StorageStack(EnvironmentStack):
                 for arn in (job.custom.pre_lambda_arn, job.custom.acs_lambda_arn)
             ],
             manifest_buckets=[
-                bucket for spec in config.job_specs().values() if (bucket := manifest_bucket(spec))
+                bucket for spec in config.job_specs.values() if (bucket := manifest_bucket(spec))
             ],
         )
         if data_key is not None:
@@ -70,17 +70,17 @@ class StorageStack(EnvironmentStack):
             self,
             "InputBucketName",
             value=self.buckets.input.bucket_name,
-            export_name=config.export_name("input-bucket"),
+            export_name=config.input_bucket_export,
         )
         cdk.CfnOutput(
             self,
             "OutputBucketName",
             value=self.buckets.output.bucket_name,
-            export_name=config.export_name("output-bucket"),
+            export_name=config.output_bucket_export,
         )
         cdk.CfnOutput(
             self,
             "ExecutionRoleArn",
             value=self.execution_role.role.role_arn,
-            export_name=config.export_name("execution-role-arn"),
+            export_name=config.execution_role_export,
         )

@@ -32,7 +32,7 @@ class TeardownStack(EnvironmentStack):
             CostBudget(
                 self,
                 "Budget",
-                budget_name=f"{config.name_prefix}-monthly",
+                budget_name=config.budget_name,
                 monthly_limit_usd=config.budget.monthly_limit_usd,
                 emails=config.budget.emails,
                 actual_threshold_percent=config.budget.actual_threshold_percent,

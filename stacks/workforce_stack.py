@@ -37,9 +37,8 @@ class WorkforceStack(EnvironmentStack):
             self.pool = WorkerUserPool(
                 self,
                 "Workers",
-                pool_name=f"{config.name_prefix}-workers",
-                # Unique per environment and account: Cognito domain prefixes are global per Region.
-                domain_prefix=f"{config.name_prefix}-{self.account}",
+                pool_name=config.user_pool_name,
+                domain_prefix=config.cognito_domain_prefix(self.account),
                 retain=config.retain_data,
                 portal_workteam_name=config.workteam_name(config.teams[0].name) if config.teams else "none",
             )
@@ -93,6 +92,7 @@ class WorkforceStack(EnvironmentStack):
                 self,
                 f"Team-{team.name}",
                 workteam_name=config.workteam_name(team.name),
+                topic_name=config.team_topic_name(team.name),
                 description=team.description,
                 workforce_name=workforce_name,
                 user_pool_id=pool_id,

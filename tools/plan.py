@@ -33,7 +33,7 @@ def plan_environment(config: EnvironmentConfig, out_dir: Path) -> list[str]:
     out_dir.mkdir(parents=True, exist_ok=True)
     tiers = [(tier.up_to_objects, tier.usd_per_object) for tier in config.pricing.fee_tiers]
     lines = [f"Environment {config.name} ({config.region}): {len(config.jobs)} labeling job(s)"]
-    for name, spec in config.job_specs().items():
+    for name, spec in config.job_specs.items():
         plan: JobPlan = plan_job(spec, placeholder_context(config, name, spec))
         path = out_dir / f"{name}.request.json"
         path.write_text(json.dumps(plan.request, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -16,7 +16,7 @@ def custom(result: Synthesized, resource_type: str) -> dict[str, dict[str, Any]]
 
 def test_each_configured_job_is_a_custom_resource_carrying_its_spec(dev: Synthesized) -> None:
     jobs = custom(dev, "Custom::GroundTruthLabelingJob")
-    specs = dev.config.job_specs()
+    specs = dev.config.job_specs
     carried = {
         json.loads(r["Properties"]["SpecJson"])["name"]: json.loads(r["Properties"]["SpecJson"])
         for r in jobs.values()

@@ -165,7 +165,7 @@ def test_synth_carries_exactly_the_specs_plan_shows(every_kind: Synthesized) -> 
         json.loads(r["Properties"]["SpecJson"])["name"]: json.loads(r["Properties"]["SpecJson"])
         for r in jobs.values()
     }
-    assert carried == every_kind.config.job_specs()
+    assert carried == every_kind.config.job_specs
 
 
 def test_a_job_bringing_its_own_manifest_may_read_that_bucket(every_kind: Synthesized) -> None:

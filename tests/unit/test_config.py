@@ -187,7 +187,7 @@ def test_each_planned_request_is_checked_against_botocores_model() -> None:
     from gt_config.jobs import request_violations
 
     config = load()
-    spec = dict(config.job_specs()["fashion"])
+    spec = dict(config.job_specs["fashion"])
     assert request_violations(config, "fashion", spec) == []
     spec["title"] = "t" * 129  # past TaskTitle's max of 128, which botocore does not check itself
     (violation,) = request_violations(config, "fashion", spec)
@@ -220,7 +220,7 @@ def test_custom_keypoint_job_uses_its_template_and_own_lambdas() -> None:
     from gt_rules.request import plan_job
 
     config = load(jobs=[KEYPOINTS_JOB])
-    spec = config.job_specs()["keypoints"]
+    spec = config.job_specs["keypoints"]
     plan = plan_job(spec, placeholder_context(config, "keypoints", spec))
     human = plan.request["HumanTaskConfig"]
     assert human["PreHumanTaskLambdaArn"] == PRE_LAMBDA
@@ -290,7 +290,7 @@ def test_a_job_declared_before_the_job_it_reads_is_created_after_it() -> None:
     from tests.every_kind import OVERRIDES
 
     config = load(**OVERRIDES)
-    order = list(config.job_specs())
+    order = list(config.job_specs)
     assert order.index("boxes") < order.index("verify")
     assert config.jobs[0].name == "verify"  # as declared
 

@@ -33,7 +33,7 @@ def fill(text: str) -> str:
 def test_plan_writes_each_request_exactly_as_the_lambda_builds_it(tmp_path: Path) -> None:
     assert plan.main(["--env", "dev", "--out", str(tmp_path)]) == 0
     config = load_environment("dev", environ={})
-    for name, spec in config.job_specs().items():
+    for name, spec in config.job_specs.items():
         written = json.loads(fill((tmp_path / f"{name}.request.json").read_text()))
         real = job_context(
             partition="aws",
@@ -77,7 +77,7 @@ def test_plan_walks_chained_jobs_in_the_order_synth_creates_them(tmp_path: Path)
     config = load_environment("dev", environ={}, overrides=OVERRIDES)
     lines = plan.plan_environment(config, tmp_path)
     planned = [line.split(":")[0].removeprefix("- ") for line in lines if line.startswith("- ")]
-    assert planned == list(config.job_specs())  # the labeling stack's order too
+    assert planned == list(config.job_specs)  # the labeling stack's order too
     assert planned.index("boxes") < planned.index("verify")
     verify = json.loads((tmp_path / "verify.request.json").read_text())
     assert (
