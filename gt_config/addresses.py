@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gt_rules.patterns import EMAIL_RE
+from gt_rules.limits import EMAIL_RE
 
 from .models import EnvironmentConfig
 

@@ -47,8 +47,7 @@ def job_spec(job: JobConfig, *, repo_root: Path = REPO_ROOT) -> JobSpec:
 def fill_audit_attribute_names(specs: dict[str, JobSpec]) -> None:
     """A verification or adjustment job reading an earlier job's output reviews that job's
     attribute; fill it in unless the user named it (§3.1, §3.2)."""
-    from gt_rules.task_types import TASK_TYPES
-    from gt_rules.validation import effective_label_attribute_name
+    from gt_rules.task_types import TASK_TYPES, effective_label_attribute_name
 
     for spec in specs.values():
         task_type = TASK_TYPES.get(str(spec.get("task_type")))

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from gt_rules.errors import Violation
-from gt_rules.patterns import (
+from gt_rules.limits import (
     MAX_WORKTEAMS_PER_REGION,
     WORKTEAM_NAME_MAX,
     WORKTEAM_NAME_RE,

@@ -25,13 +25,18 @@ from pydantic import (
     field_validator,
 )
 
-from gt_rules.patterns import (
+from gt_rules.limits import (
+    COGNITO_POOL_ID_MAX,
     COGNITO_POOL_ID_RE,
     EMAIL_RE,
     OIDC_CLIENT_ID_MAX,
     OIDC_CLIENT_ID_RE,
+    OIDC_ENDPOINT_MAX,
     OIDC_ENDPOINT_RE,
     OIDC_GROUP_MAX,
+    OIDC_GROUPS_PER_TEAM_MAX,
+    SOURCE_IP_CIDRS_MAX,
+    WORKTEAM_DESCRIPTION_MAX,
 )
 from gt_rules.project import name_prefix
 from gt_rules.spec import JobSpec
@@ -39,6 +44,7 @@ from gt_rules.spec import JobSpec
 PROJECT_PREFIX_RE = re.compile(r"[a-z][a-z0-9]{1,11}")
 ENVIRONMENT_NAME_RE = re.compile(r"[a-z][a-z0-9]{1,9}")
 TEAM_NAME_RE = re.compile(r"[a-z0-9](-?[a-z0-9])*")
+TEAM_NAME_MAX = 30  # so that `<project>-<env>-<team>` stays a valid work team name
 ACCOUNT_RE = re.compile(r"\d{12}")
 # Cognito refuses hosted-UI domain prefixes containing these words.
 COGNITO_RESERVED_WORDS = ("aws", "amazon", "cognito")
@@ -197,8 +203,11 @@ class OidcConfig(Strict):
     )
     @classmethod
     def _https_endpoint(cls, value: str) -> str:
-        if len(value) > 500 or not OIDC_ENDPOINT_RE.fullmatch(value):
-            raise ValueError("must be an https:// URL of at most 500 characters (CreateWorkforce OidcConfig)")
+        if len(value) > OIDC_ENDPOINT_MAX or not OIDC_ENDPOINT_RE.fullmatch(value):
+            raise ValueError(
+                f"must be an https:// URL of at most {OIDC_ENDPOINT_MAX} characters "
+                "(CreateWorkforce OidcConfig)"
+            )
         return value
 
 
@@ -241,7 +250,7 @@ class WorkforceConfig(Strict):
     source_ip_cidrs: Annotated[
         list[str],
         Field(
-            max_length=10,
+            max_length=SOURCE_IP_CIDRS_MAX,
             description=(
                 "IP address ranges (CIDR) from which workers may open the labeling portal when this "
                 "environment creates the workforce; empty: from anywhere."
@@ -253,7 +262,9 @@ class WorkforceConfig(Strict):
     @field_validator("user_pool_id")
     @classmethod
     def _pool_id(cls, value: str | None) -> str | None:
-        if value is not None and (len(value) > 55 or not COGNITO_POOL_ID_RE.fullmatch(value)):
+        if value is not None and (
+            len(value) > COGNITO_POOL_ID_MAX or not COGNITO_POOL_ID_RE.fullmatch(value)
+        ):
             raise ValueError(f"must be a Cognito user pool id matching {COGNITO_POOL_ID_RE.pattern}")
         return value
 
@@ -272,7 +283,12 @@ class TeamConfig(Strict):
         ),
     ]
     description: Annotated[
-        str, Field(min_length=1, max_length=200, description="What the team does, shown in the console.")
+        str,
+        Field(
+            min_length=1,
+            max_length=WORKTEAM_DESCRIPTION_MAX,
+            description="What the team does, shown in the console.",
+        ),
     ]
     workers: Annotated[
         EmailList,
@@ -288,7 +304,7 @@ class TeamConfig(Strict):
     oidc_groups: Annotated[
         list[Annotated[str, Field(min_length=1, max_length=OIDC_GROUP_MAX)]],
         Field(
-            max_length=10,
+            max_length=OIDC_GROUPS_PER_TEAM_MAX,
             description=(
                 "OIDC workforces only: the identity provider groups (claim `sagemaker:groups`) that "
                 "make up this team; at least one when the workforce mode is `oidc`."
@@ -299,9 +315,10 @@ class TeamConfig(Strict):
     @field_validator("name")
     @classmethod
     def _team_name(cls, value: str) -> str:
-        if len(value) > 30 or not TEAM_NAME_RE.fullmatch(value):
+        if len(value) > TEAM_NAME_MAX or not TEAM_NAME_RE.fullmatch(value):
             raise ValueError(
-                "team names are 1-30 lowercase letters, digits and single hyphens, not at either end "
+                f"team names are 1-{TEAM_NAME_MAX} lowercase letters, digits and single hyphens, not at "
+                "either end "
                 "(the work team name `<project>-<env>-<team>` must match [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})"
             )
         return value

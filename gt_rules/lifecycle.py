@@ -4,7 +4,7 @@ labeling-job custom resource's decisions (retry, adopt, keep, stop), so its hand
 
 from __future__ import annotations
 
-from .patterns import LABELING_JOB_NAME_MAX, LABELING_JOB_NAME_RE, full_match_violation
+from .limits import LABELING_JOB_NAME_MAX, LABELING_JOB_NAME_RE, full_match_violation
 from .retry import THROTTLING_CODES
 
 INITIALIZING = "Initializing"
@@ -14,11 +14,8 @@ FAILED = "Failed"
 STOPPING = "Stopping"
 STOPPED = "Stopped"
 
-ALL_STATUSES = (INITIALIZING, IN_PROGRESS, COMPLETED, FAILED, STOPPING, STOPPED)
 # A job in one of these can be stopped, and bills or occupies workers until it is.
 RUNNING_STATUSES = (INITIALIZING, IN_PROGRESS)
-# Nothing left to stop: finished, failed, or already on its way out.
-SETTLED_STATUSES = (COMPLETED, FAILED, STOPPING, STOPPED)
 
 
 def needs_stop(status: str) -> bool:

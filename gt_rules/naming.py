@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import RuleViolation, Violation
-from .patterns import LABELING_JOB_NAME_MAX, LABELING_JOB_NAME_RE
+from .limits import LABELING_JOB_NAME_MAX, LABELING_JOB_NAME_RE
 from .spec import JobSpec
 
 DIGEST_LENGTH = 8

@@ -15,9 +15,9 @@ from typing import Any
 
 from .errors import RuleViolation, Violation
 from .lifecycle import RUNNING_STATUSES, needs_stop
+from .limits import LABELING_JOB_NAME_MAX, LABELING_JOB_NAME_RE, full_match_violation
 from .naming import is_environment_job
 from .notifications import Message, clip_body, sns_subject
-from .patterns import LABELING_JOB_NAME_MAX, LABELING_JOB_NAME_RE, full_match_violation
 
 # ListLabelingJobs.MaxResults maximum (botocore model).
 LIST_PAGE_SIZE = 100

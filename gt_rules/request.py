@@ -14,24 +14,21 @@ from typing import Any
 
 from .errors import RuleViolation, Violation
 from .lifecycle import output_manifest_uri
+from .limits import DEFAULT_MAX_CONCURRENT_TASKS
 from .naming import physical_job_name
 from .pricing import price_to_usd_amount
 from .project import JOB_TAG_KEY
-from .spec import DeployContext, JobSpec, as_int
+from .spec import DeployContext, JobSpec, as_int, parse_bool
 from .task_types import (
     TaskType,
     algorithm_spec_arn,
+    effective_label_attribute_name,
     get_task_type,
     human_task_ui_arn,
     pre_acs_arns,
     public_workteam_arn,
 )
 from .templates import label_category_config, worker_template
-from .validation import (
-    DEFAULT_MAX_CONCURRENT_TASKS,
-    effective_label_attribute_name,
-    spec_bool,
-)
 
 OUTPUT_PREFIX = "labels/"  # S3OutputPath ends with a slash, as in every AWS example (§1.1)
 JOB_CONFIG_PREFIX = "job-config/"
@@ -223,7 +220,7 @@ def plan_job(spec: JobSpec, ctx: DeployContext) -> JobPlan:
     stopping = _stopping_conditions(spec)
     if stopping:
         request["StoppingConditions"] = stopping
-    if spec_bool(spec.get("automated_labeling")):
+    if parse_bool(spec.get("automated_labeling")):
         algorithms: dict[str, Any] = {
             "LabelingJobAlgorithmSpecificationArn": algorithm_spec_arn(task_type.key, region, partition)
         }

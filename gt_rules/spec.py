@@ -9,7 +9,10 @@ spec: they arrive separately as a `DeployContext`.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol, TypedDict
+
+_INTEGER_RE = re.compile(r"-?[0-9]+")
 
 
 class Instructions(TypedDict, total=False):
@@ -95,9 +98,31 @@ class DeployContext(TypedDict, total=False):
     output_kms_key_id: str  # environment's customer key, when configured
 
 
+def parse_int(value: Any) -> int | None:
+    """An int from an int or a decimal-digit string (CloudFormation delivers custom-resource
+    numbers as strings); None for anything else, booleans included."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _INTEGER_RE.fullmatch(value.strip()):
+        return int(value)
+    return None
+
+
 def as_int(value: Any) -> int:
-    """CloudFormation delivers custom-resource numbers as strings; accept both."""
-    return int(value)
+    """`parse_int` for a value the rules have already checked: ValueError when it is not a whole number."""
+    number = parse_int(value)
+    if number is None:
+        raise ValueError(f"{value!r} is not a whole number")
+    return number
+
+
+def parse_bool(value: Any) -> bool:
+    """True for True and the strings "true"/"True" (CloudFormation's form)."""
+    if isinstance(value, bool):
+        return value
+    return isinstance(value, str) and value.strip().lower() == "true"
 
 
 def job_context(

@@ -6,8 +6,10 @@ templates and the manifest writer read the same facts. Standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .errors import RuleViolation, Violation
 from .limits import MAX_OBJECTS, MAX_OBJECTS_SEMANTIC_SEGMENTATION, MIN_OBJECTS_FOR_AUTOMATED_LABELING
@@ -70,7 +72,7 @@ class TaskType:
     ui: str  # "template" (UiTemplateS3Uri) | "human_task_ui" (HumanTaskUiArn) (§2.3)
     human_task_ui_name: str | None  # §2.3, NER/video frame/3D only
     crowd_element: str | None  # the Crowd HTML element our generated template uses (§3.2)
-    manifest_key: str  # "source-ref" | "source" (§4.1); custom: see manifest_key_for()
+    manifest_key: str  # "source-ref" | "source"; custom: by its data type
     lan_must_end_with_ref: bool  # §1.2
     max_task_time_limit_seconds: int  # §1.3
     min_labels: int  # §3.1
@@ -296,18 +298,20 @@ def needs_wide_cors(task_type_key: str) -> bool:
     return get_task_type(task_type_key).family in ("video_frame", "point_cloud")
 
 
-def manifest_key_for(task_type_key: str, data_type: str | None = None) -> str:
-    """`source-ref` or `source` for a manifest line; custom tasks follow their data type."""
-    task_type = get_task_type(task_type_key)
-    if task_type.is_custom and data_type in DATA_TYPE_MANIFEST_KEY:
-        return DATA_TYPE_MANIFEST_KEY[data_type]
-    return task_type.manifest_key
-
-
 def default_label_attribute_name(task_type_key: str, job_name: str) -> str:
     """The console's default: the job name, plus `-ref` where the type requires it (§1.2)."""
     task_type = get_task_type(task_type_key)
     return f"{job_name}-ref" if task_type.lan_must_end_with_ref else job_name
+
+
+def effective_label_attribute_name(spec: Mapping[str, Any]) -> str:
+    """The spec's attribute name, or the console default (job name, `-ref` where required)."""
+    given = spec.get("label_attribute_name")
+    if given:
+        return str(given)
+    task_type = str(spec.get("task_type", ""))
+    name = str(spec.get("name", ""))
+    return default_label_attribute_name(task_type, name) if task_type in TASK_TYPES else name
 
 
 def _require_region(region: str) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .errors import RuleViolation, Violation
+from .limits import EXAMPLE_IMAGE_URI_RE, LABEL_ATTRIBUTE_NAME_RE
 from .spec import JobSpec
 from .task_types import TaskType, get_task_type
 
@@ -22,9 +23,9 @@ CROWD_SCRIPT = '<script src="https://assets.crowd.aws/crowd-html-elements.js"></
 LABEL_CONFIG_VERSION_2018 = "2018-11-28"
 LABEL_CONFIG_VERSION_2020 = "2020-03-01"
 # An attribute name goes inside Liquid lookups (`manifestLine["<name>"]`): only the API's
-# characters may pass (§1.1), which also rules out quotes.
-_SAFE_ATTRIBUTE_RE = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,126}")
-_SAFE_IMAGE_URI_RE = re.compile(r"(s3|https)://[^\s\"'<>{}\\]+")
+# characters may pass, which also rules out quotes; example images likewise.
+_SAFE_ATTRIBUTE_RE = LABEL_ATTRIBUTE_NAME_RE
+_SAFE_IMAGE_URI_RE = EXAMPLE_IMAGE_URI_RE
 
 # Answer names of the AWS sample templates (DG per-task pages; AIOPS for verification). Whether
 # the built-in ACS functions depend on them is UNVERIFIED, so we keep AWS's names.

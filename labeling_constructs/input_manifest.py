@@ -9,7 +9,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from gt_rules.handler_keys import ManifestAttributes, ManifestProperties
+from gt_rules.handler_keys import ManifestAttributes, ManifestProperties, ResourceTypes
 from gt_rules.spec import JobSpec
 from gt_rules.task_types import manifest_object_bounds
 
@@ -17,7 +17,6 @@ from .encryption import READ_ACTIONS, WRITE_ACTIONS, allow_key_use
 from .providers import HandlerProvider
 from .storage import MANIFEST_PREFIX
 
-RESOURCE_TYPE = "Custom::GroundTruthInputManifest"
 # Well under the Provider framework's own 15-minute Lambda, so that even an overrun of ours is
 # answered by the framework; the handler stops itself before this (lambda/manifest/handler.py).
 ON_EVENT_TIMEOUT_SECONDS = 600
@@ -85,7 +84,7 @@ class InputManifest(Construct):
             self,
             "Resource",
             service_token=provider.handlers.service_token,
-            resource_type=RESOURCE_TYPE,
+            resource_type=ResourceTypes.INPUT_MANIFEST,
             properties={
                 ManifestProperties.INPUT_BUCKET: input_bucket.bucket_name,
                 ManifestProperties.PREFIX: source.get("prefix", ""),

@@ -14,15 +14,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from gt_rules.handler_keys import LabelingJobAttributes, LabelingJobProperties
+from gt_rules.handler_keys import LabelingJobAttributes, LabelingJobProperties, ResourceTypes
 from gt_rules.request import JOB_CONFIG_PREFIX, job_workteam_arn
 from gt_rules.spec import DeployContext, JobSpec
 
 from .encryption import WRITE_ACTIONS, allow_key_use
 from .providers import HandlerProvider
-
-RESOURCE_TYPE = "Custom::GroundTruthLabelingJob"
-
 
 # on_event retries CreateLabelingJob for about 2 minutes while a fresh role propagates; the
 # Provider framework's own Lambda allows 15 minutes, so this leaves it ample time to answer.
@@ -130,7 +127,7 @@ class LabelingJob(Construct):
             self,
             "Resource",
             service_token=provider.handlers.service_token,
-            resource_type=RESOURCE_TYPE,
+            resource_type=ResourceTypes.LABELING_JOB,
             properties={
                 # A JSON string, so CloudFormation keeps the spec's numbers and booleans intact.
                 LabelingJobProperties.SPEC_JSON: json.dumps(spec, sort_keys=True),

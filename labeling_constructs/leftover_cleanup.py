@@ -8,13 +8,12 @@ import aws_cdk as cdk
 from aws_cdk import ArnFormat
 from constructs import Construct
 
-from gt_rules.handler_keys import CleanupProperties
+from gt_rules.handler_keys import CleanupProperties, ResourceTypes
 from gt_rules.project import LABELING_JOB_LOG_GROUP, STREAMING_QUEUE_PREFIX
 
 from .nag import LIST_ONLY_REASON
 from .providers import HandlerProvider
 
-RESOURCE_TYPE = "Custom::GroundTruthLeftoverCleanup"
 # Well under the Provider framework's 15-minute Lambda; the handler keeps its wait within what
 # the invocation has left, so a Delete is always answered (lambda/cleanup/handler.py).
 ON_EVENT_TIMEOUT_SECONDS = 600
@@ -80,7 +79,7 @@ class LeftoverCleanup(Construct):
             self,
             "Resource",
             service_token=self.handlers.service_token,
-            resource_type=RESOURCE_TYPE,
+            resource_type=ResourceTypes.LEFTOVER_CLEANUP,
             properties={CleanupProperties.NAME_PREFIX: name_prefix},
             service_timeout=cdk.Duration.seconds(SERVICE_TIMEOUT_SECONDS),
         )

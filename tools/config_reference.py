@@ -31,7 +31,7 @@ from pydantic.fields import FieldInfo
 
 from gt_config import models
 from gt_config.models import EnvironmentConfig
-from gt_rules import patterns, project, regions, task_types, validation
+from gt_rules import limits, project, regions, task_types
 from gt_rules import request as job_request
 from gt_rules.task_types import TASK_TYPES, TaskType
 
@@ -104,16 +104,16 @@ def _usual_and_exceptions(value: typing.Callable[[TaskType], int]) -> str:
 
 def _email_list_rule() -> FieldRule:
     return FieldRule(
-        schema={"uniqueItems": True, "items": {"pattern": _full_match(patterns.EMAIL_RE)}},
+        schema={"uniqueItems": True, "items": {"pattern": _full_match(limits.EMAIL_RE)}},
         rules=("duplicates are found case-insensitively",),
     )
 
 
 def field_rules() -> dict[tuple[type[BaseModel], str], FieldRule]:
     """Rules by (model, field), built from gt_rules' constants each time (tests may patch them)."""
-    v, t = validation, task_types
+    v, t = limits, task_types
     oidc_endpoint = FieldRule(
-        schema={"pattern": _full_match(patterns.OIDC_ENDPOINT_RE), "maxLength": patterns.OIDC_ENDPOINT_MAX}
+        schema={"pattern": _full_match(limits.OIDC_ENDPOINT_RE), "maxLength": limits.OIDC_ENDPOINT_MAX}
     )
     lan_schema: SchemaNode = {
         "pattern": _full_match(v.LABEL_ATTRIBUTE_NAME_RE),
@@ -142,12 +142,12 @@ def field_rules() -> dict[tuple[type[BaseModel], str], FieldRule]:
             default_text="required, or `CDK_DEFAULT_REGION`",
         ),
         (EnvironmentConfig, "teams"): FieldRule(
-            schema={"maxItems": patterns.MAX_WORKTEAMS_PER_REGION},
+            schema={"maxItems": limits.MAX_WORKTEAMS_PER_REGION},
             rules=("team names are unique", "the limit counts every work team of the account and Region"),
         ),
         (EnvironmentConfig, "jobs"): FieldRule(rules=("job names are unique",)),
         (models.WorkforceConfig, "user_pool_id"): FieldRule(
-            schema={"pattern": _full_match(patterns.COGNITO_POOL_ID_RE)}
+            schema={"pattern": _full_match(limits.COGNITO_POOL_ID_RE)}
         ),
         (models.OidcConfig, "issuer"): oidc_endpoint,
         (models.OidcConfig, "authorization_endpoint"): oidc_endpoint,
@@ -159,7 +159,7 @@ def field_rules() -> dict[tuple[type[BaseModel], str], FieldRule]:
             schema={"pattern": _full_match(models.TEAM_NAME_RE)},
             rules=(
                 f"the work team name `<project_prefix>-<env>-<name>` must fully match "
-                f"`{patterns.WORKTEAM_NAME_RE.pattern}` (at most {patterns.WORKTEAM_NAME_MAX} characters)",
+                f"`{limits.WORKTEAM_NAME_RE.pattern}` (at most {limits.WORKTEAM_NAME_MAX} characters)",
             ),
         ),
         # --- jobs: gt_rules.validation ---
@@ -167,7 +167,7 @@ def field_rules() -> dict[tuple[type[BaseModel], str], FieldRule]:
             schema={"pattern": _full_match(v.JOB_NAME_PART_RE), "maxLength": v.JOB_NAME_PART_MAX},
             rules=(
                 "lowercase letters, digits and single hyphens, not at either end; short enough that "
-                f"the labeling job name fits {patterns.LABELING_JOB_NAME_MAX} characters",
+                f"the labeling job name fits {limits.LABELING_JOB_NAME_MAX} characters",
             ),
         ),
         (models.JobConfig, "task_type"): FieldRule(

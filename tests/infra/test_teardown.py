@@ -7,9 +7,8 @@ from typing import Any
 
 import aws_cdk as cdk
 
-from gt_rules.cost import fixed_price_resources
-
 from .conftest import Synthesized
+from .idle_cost import fixed_price_resources
 
 
 def all_resources(result: Synthesized) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -367,3 +367,10 @@ def test_a_selection_on_an_input_that_is_not_a_prefix_is_refused(source: dict[st
         "jobs[0](fashion).input.selection.mode = 'sample': a selection is only used with kind prefix"
         in message
     )
+
+
+@pytest.mark.parametrize("repeat", ["bag", "Bag ", " BAG"])
+def test_labels_that_differ_only_in_case_or_spaces_are_duplicates(repeat: str) -> None:
+    fashion = load().jobs[0].model_dump(mode="json")
+    message = error(jobs=[{**fashion, "labels": ["Bag", "Eyewear", repeat]}])
+    assert f"jobs[0](fashion).labels[2] = {repeat!r}: labels must be unique; this one repeats labels[0]" in message

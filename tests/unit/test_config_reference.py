@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from gt_config.models import EnvironmentConfig
-from gt_rules import validation
+from gt_rules import limits
 from gt_rules.task_types import TASK_TYPES
 from tools import config_reference
 
@@ -225,9 +225,9 @@ def test_allowed_values_of_enums_and_literals_are_listed() -> None:
 
 def test_job_rules_are_read_from_gt_rules_when_generated(monkeypatch: pytest.MonkeyPatch) -> None:
     """Changing a Ground Truth limit in gt_rules changes the reference and the schema."""
-    limit = validation.MAX_WORKERS_PER_OBJECT
+    limit = limits.MAX_WORKERS_PER_OBJECT
     assert f"1 to {limit}" in row_for(section("`[[jobs]]`"), "workers_per_object")[3]
-    monkeypatch.setattr(validation, "MAX_WORKERS_PER_OBJECT", limit - 2)
+    monkeypatch.setattr(limits, "MAX_WORKERS_PER_OBJECT", limit - 2)
     schema = config_reference.build_schema()
     assert schema["definitions"]["JobConfig"]["properties"]["workers_per_object"]["maximum"] == limit - 2
     assert f"| 1 to {limit - 2} |" in config_reference.render_reference(schema)
@@ -292,7 +292,7 @@ def test_schema_rejects_values_that_break_the_rules(schema: Draft4Validator) -> 
         d["jobs"][0]["task_type"] = "image_clasification"
 
     def too_many_workers(d: dict[str, Any]) -> None:
-        d["jobs"][0]["workers_per_object"] = validation.MAX_WORKERS_PER_OBJECT + 1
+        d["jobs"][0]["workers_per_object"] = limits.MAX_WORKERS_PER_OBJECT + 1
 
     def unsupported_region(d: dict[str, Any]) -> None:
         d["region"] = "us-west-1"

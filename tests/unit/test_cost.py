@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from gt_rules.cost import (
-    FIXED_MONTHLY_PRICE_TYPES,
-    HOURS_PER_MONTH,
-    MONTHLY_COSTS,
-    fixed_price_resources,
-    monthly_cost,
-)
+from gt_rules.cost import MONTHLY_COSTS, monthly_cost
+from tests.infra.idle_cost import FIXED_MONTHLY_PRICE_TYPES, fixed_price_resources
 
 
 def test_hourly_prices_match_their_monthly_figures() -> None:
-    assert monthly_cost("nat_gateway") == pytest.approx(0.045 * HOURS_PER_MONTH)
-    assert monthly_cost("interface_endpoint") == pytest.approx(0.01 * HOURS_PER_MONTH)
+    assert monthly_cost("nat_gateway") == pytest.approx(32.85)  # 0.045 an hour, 730 hours a month
+    assert monthly_cost("interface_endpoint") == pytest.approx(7.30)
 
 
 @pytest.mark.parametrize(

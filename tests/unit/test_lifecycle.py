@@ -6,7 +6,6 @@ import pytest
 
 from gt_rules import lifecycle
 from gt_rules.lifecycle import (
-    ALL_STATUSES,
     JobFailed,
     create_progress,
     create_retryable,
@@ -18,11 +17,6 @@ from gt_rules.lifecycle import (
     same_job_name,
 )
 from gt_rules.retry import call_with_retries
-
-
-def test_statuses_are_partitioned_into_running_and_settled() -> None:
-    assert set(lifecycle.RUNNING_STATUSES) | set(lifecycle.SETTLED_STATUSES) == set(ALL_STATUSES)
-    assert not set(lifecycle.RUNNING_STATUSES) & set(lifecycle.SETTLED_STATUSES)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from gt_rules.errors import RuleViolation
+from gt_rules.limits import LABELING_JOB_NAME_RE
 from gt_rules.naming import (
     canonical_value,
     contains_placeholder,
@@ -17,7 +18,6 @@ from gt_rules.naming import (
     physical_job_name,
     spec_digest,
 )
-from gt_rules.patterns import LABELING_JOB_NAME_RE
 from gt_rules.spec import JobSpec
 
 FASHION: JobSpec = {

@@ -19,7 +19,6 @@ from gt_rules.task_types import (
     default_label_attribute_name,
     get_task_type,
     human_task_ui_arn,
-    manifest_key_for,
     pre_acs_arns,
     public_workteam_arn,
 )
@@ -155,14 +154,6 @@ def test_ui_kind_and_human_task_ui_name(key: str) -> None:
 @pytest.mark.parametrize("key", BUILT_IN)
 def test_manifest_key(key: str) -> None:
     assert TASK_TYPES[key].manifest_key == EXPECTED[key][2]
-    assert manifest_key_for(key, "text_lines") == EXPECTED[key][2]  # built-ins ignore the data type
-
-
-@pytest.mark.parametrize(
-    ("data_type", "key"), [("images", "source-ref"), ("videos", "source-ref"), ("csv_rows", "source")]
-)
-def test_custom_manifest_key_follows_the_data_type(data_type: str, key: str) -> None:
-    assert manifest_key_for("custom", data_type) == key
 
 
 @pytest.mark.parametrize("key", sorted(TASK_TYPES))

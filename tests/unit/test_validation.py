@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from gt_rules.errors import Violation
+from gt_rules.limits import MIN_OBJECTS_FOR_AUTOMATED_LABELING
 from gt_rules.project import JOB_TAG_KEY
 from gt_rules.spec import JobSpec
 from gt_rules.validation import (
-    MIN_OBJECTS_FOR_AUTOMATED_LABELING,
     job_spec_warnings,
     validate_job_name_part,
     validate_job_spec,
