@@ -15,6 +15,16 @@ from .errors import Violation
 MIN_OBJECTS_FOR_AUTOMATED_LABELING = 1_250
 SUGGESTED_OBJECTS_FOR_AUTOMATED_LABELING = 5_000
 
+# Input data types a prefix can be turned into a manifest from, and the object keys each takes
+# (docs/ground-truth.md#input-formats).
+DATA_TYPE_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "images": (".jpg", ".jpeg", ".png"),
+    "videos": (".mp4", ".ogg", ".webm"),
+    "text_objects": (".txt",),  # one object = one file, inlined as `source`
+    "text_lines": (".txt",),  # one object = one line of a file
+    "csv_rows": (".csv",),  # one object = one row of a file
+}
+
 # docs/ground-truth.md#input-manifest: objects per job (semantic segmentation: 20,000, not raisable).
 MAX_OBJECTS = 100_000
 MAX_OBJECTS_SEMANTIC_SEGMENTATION = 20_000

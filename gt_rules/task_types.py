@@ -12,7 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import RuleViolation, Violation
-from .limits import MAX_OBJECTS, MAX_OBJECTS_SEMANTIC_SEGMENTATION, MIN_OBJECTS_FOR_AUTOMATED_LABELING
+from .limits import (
+    DATA_TYPE_EXTENSIONS,
+    MAX_OBJECTS,
+    MAX_OBJECTS_SEMANTIC_SEGMENTATION,
+    MIN_OBJECTS_FOR_AUTOMATED_LABELING,
+)
 from .regions import (
     ALGORITHM_SPEC_ACCOUNT,
     GT_LAMBDA_ACCOUNTS,
@@ -21,14 +26,6 @@ from .regions import (
     region_violations,
 )
 
-# Input data types a prefix can be turned into a manifest from, and the object keys each takes (§4.2).
-DATA_TYPE_EXTENSIONS: dict[str, tuple[str, ...]] = {
-    "images": (".jpg", ".jpeg", ".png"),
-    "videos": (".mp4", ".ogg", ".webm"),
-    "text_objects": (".txt",),  # one object = one file, inlined as `source`
-    "text_lines": (".txt",),  # one object = one line of a file
-    "csv_rows": (".csv",),  # one object = one row of a file
-}
 # Binary objects are referenced (`source-ref`), text is inlined (`source`) (§4.1).
 DATA_TYPE_MANIFEST_KEY: dict[str, str] = {
     "images": "source-ref",

@@ -10,6 +10,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from gt_rules.handler_keys import ManifestAttributes, ManifestProperties, ResourceTypes
+from gt_rules.manifest import MANIFEST_FUNCTION_TIMEOUT_SECONDS
 from gt_rules.spec import JobSpec
 from gt_rules.task_types import manifest_object_bounds
 
@@ -17,9 +18,8 @@ from .encryption import READ_ACTIONS, WRITE_ACTIONS, allow_key_use
 from .providers import HandlerProvider
 from .storage import MANIFEST_PREFIX
 
-# Well under the Provider framework's own 15-minute Lambda, so that even an overrun of ours is
-# answered by the framework; the handler stops itself before this (lambda/manifest/handler.py).
-ON_EVENT_TIMEOUT_SECONDS = 600
+# One vCPU (docs/performance.md, "Manifest building"): reading 100,000 text objects is CPU-bound.
+MEMORY_MIB = 1769
 # If nobody answers at all, CloudFormation gives up after the framework's 15 minutes plus margin.
 SERVICE_TIMEOUT_SECONDS = 16 * 60
 
@@ -39,10 +39,12 @@ class InputManifestProvider(Construct):
             "Handlers",
             function_dir="manifest",
             description="Writes Ground Truth input manifests from an S3 prefix",
-            on_event_timeout_seconds=ON_EVENT_TIMEOUT_SECONDS,
-            memory_size=512,
-            # The manifest is staged in /tmp: 100,000 text items of up to 20,000 characters (§4.1)
-            # can reach about 2 GB. Ephemeral storage is billed only while the function runs.
+            # Well under the Provider framework's own 15-minute Lambda, so that even an overrun of
+            # ours is answered by the framework; the handler stops itself before this.
+            on_event_timeout_seconds=MANIFEST_FUNCTION_TIMEOUT_SECONDS,
+            memory_size=MEMORY_MIB,
+            # The manifest is staged in /tmp: 100,000 text items of up to 20,000 characters can
+            # reach about 2 GB (docs/ground-truth.md#input-manifest). Billed only while it runs.
             ephemeral_storage_mib=4096,
         )
         function = self.handlers.on_event

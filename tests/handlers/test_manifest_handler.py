@@ -1,8 +1,16 @@
-"""lambda/manifest/handler.py against moto S3: listing, text reads, upload, errors, retries."""
+"""lambda/manifest/handler.py against moto S3: listing, text reads, upload, errors, retries, time.
+
+Events are shaped as the CDK Provider framework sends them to our function: CloudFormation's
+request (ServiceToken, ResponseURL, StackId, RequestId, LogicalResourceId, ResourceType, every
+ResourceProperties value a string, ServiceToken among them), plus PhysicalResourceId and
+OldResourceProperties on Update and PhysicalResourceId on Delete.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +20,14 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from gt_rules.manifest import ManifestError, manifest_key
+from gt_rules.manifest import (
+    DEADLINE_SAFETY_SECONDS,
+    MANIFEST_FUNCTION_TIMEOUT_SECONDS,
+    READ_WORKERS,
+    ManifestError,
+    ReadPlan,
+    manifest_key,
+)
 from tests.handlers.conftest import load_handler
 
 handler = load_handler("manifest")
@@ -35,9 +50,16 @@ def put(s3: Any, objects: dict[str, bytes | str]) -> None:
         s3.put_object(Bucket=INPUT, Key=key, Body=body.encode() if isinstance(body, str) else body)
 
 
-def event(request_type: str = "Create", **overrides: Any) -> dict[str, Any]:
+SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:gtlab-dev-labeling-ProviderframeworkonEvent"
+STACK_ID = (
+    "arn:aws:cloudformation:us-east-1:123456789012:stack/gtlab-dev-labeling/5b1c3f40-0000-0000-0000-0000"
+)
+SPLIT_ADVICE = 'split the prefix over several jobs or give a manifest (input kind "manifest")'
+
+
+def properties(**overrides: Any) -> dict[str, Any]:
     props: dict[str, Any] = {
-        "ServiceToken": "arn:aws:lambda:us-east-1:123456789012:function:provider",
+        "ServiceToken": SERVICE_TOKEN,
         "InputBucket": INPUT,
         "Prefix": "fashion/",
         "DataType": "images",
@@ -46,9 +68,64 @@ def event(request_type: str = "Create", **overrides: Any) -> dict[str, Any]:
         "JobName": "fashion",
         "MaxObjects": "100000",  # CloudFormation turns numbers into strings
         "MinObjects": "1",
+        "Revision": "0",
     }
     props.update(overrides)
-    return {"RequestType": request_type, "ResourceProperties": props, "RequestId": "r-1"}
+    return props
+
+
+def event(
+    request_type: str = "Create",
+    *,
+    physical_id: str = "",
+    old: dict[str, Any] | None = None,
+    **overrides: Any,
+) -> dict[str, Any]:
+    """A request as the Provider framework passes it to our function."""
+    request: dict[str, Any] = {
+        "RequestType": request_type,
+        "ServiceToken": SERVICE_TOKEN,
+        "ResponseURL": "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x",
+        "StackId": STACK_ID,
+        "RequestId": "6a4e2b6c-0000-0000-0000-000000000001",
+        "LogicalResourceId": "LabelingFashionManifestResource1A2B3C4D",
+        "ResourceType": "Custom::GroundTruthInputManifest",
+        "ResourceProperties": properties(**overrides),
+    }
+    if request_type in ("Update", "Delete"):
+        request["PhysicalResourceId"] = physical_id
+    if request_type == "Update":
+        request["OldResourceProperties"] = old if old is not None else properties()
+    return request
+
+
+class FakeContext:
+    """The Lambda context's clock: `remaining_ms` at the start, then whatever the test's clock says."""
+
+    def __init__(self, remaining_ms: int, clock: FakeClock | None = None) -> None:
+        self._start = clock() if clock else 0.0
+        self._remaining_ms = remaining_ms
+        self._clock = clock
+        self.asked = 0
+
+    def get_remaining_time_in_millis(self) -> int:
+        self.asked += 1
+        spent = (self._clock() - self._start) if self._clock else 0.0
+        return int(self._remaining_ms - spent * 1000)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self._now = 50.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._now += seconds
 
 
 def read_manifest(s3: Any, uri: str) -> list[dict[str, str]]:
@@ -106,11 +183,22 @@ def test_same_properties_give_the_same_key_and_changed_ones_a_new_key(s3: Any) -
     # The Provider's ARN is not part of what the manifest is.
     other_token = event(ServiceToken="arn:aws:lambda:us-east-1:123456789012:function:other")
     assert handler.handle(other_token)["PhysicalResourceId"] == first
-    update = event("Update", Selection=json.dumps({"mode": "sample", "sample_size": 1, "seed": 1}))
+    # Nor is CloudFormation's ServiceTimeout, should it arrive among the properties.
+    assert handler.handle(event(ServiceTimeout="960"))["PhysicalResourceId"] == first
+    # An Update that changes nothing the manifest depends on keeps the physical id.
+    assert handler.handle(event("Update", physical_id=first))["PhysicalResourceId"] == first
+    update = event(
+        "Update",
+        physical_id=first,
+        old=properties(),
+        Selection=json.dumps({"mode": "sample", "sample_size": 1, "seed": 1}),
+    )
     changed = handler.handle(update)
     assert changed["PhysicalResourceId"] != first
     assert changed["Data"]["ObjectCount"] == 1
     assert len(read_manifest(s3, first)) == 2  # the old manifest is left for a job still reading it
+    revised = handler.handle(event("Update", physical_id=first, Revision="1"))  # bumping the revision
+    assert revised["PhysicalResourceId"] not in (first, changed["PhysicalResourceId"])
 
 
 def test_listing_follows_every_page(s3: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,7 +251,7 @@ def test_empty_prefix_fails_with_a_clear_message_and_uploads_nothing(s3: Any, tm
 
 def test_quota_error(s3: Any) -> None:
     put(s3, {f"fashion/{i}.png": b"x" for i in range(5)})
-    with pytest.raises(ManifestError, match=r"5 objects exceed the task type's quota of 2 \(§4\.1\)"):
+    with pytest.raises(ManifestError, match=r"5 objects exceed the task type's quota of 2$"):
         handler.handle(event(MaxObjects="2"))
 
 
@@ -189,7 +277,7 @@ def test_text_over_20000_characters_is_rejected_naming_the_key(s3: Any) -> None:
         ({"JobName": "bad/name"}, "job name 'bad/name'"),
     ],
 )
-def test_bad_properties_fail_create(s3: Any, overrides: dict[str, str], message: str) -> None:
+def test_bad_properties_fail_create(s3: Any, overrides: dict[str, Any], message: str) -> None:
     with pytest.raises(ManifestError, match=message):
         handler.handle(event(**overrides))
 
@@ -207,11 +295,14 @@ class FlakyS3:
         self._left = {"get_object": failures, "upload_file": failures}
         self._wrap_upload = wrap_upload
         self.calls = {"get_object": 0, "upload_file": 0}
+        self._lock = threading.Lock()  # reads come from several threads
 
     def _throttle(self, name: str) -> None:
-        self.calls[name] += 1
-        if self._left[name] > 0:
-            self._left[name] -= 1
+        with self._lock:
+            self.calls[name] += 1
+            throttled = self._left[name] > 0
+            self._left[name] -= throttled
+        if throttled:
             error = ClientError({"Error": {"Code": "SlowDown", "Message": "slow down"}}, name)
             if name == "upload_file" and self._wrap_upload:
                 # boto3's upload_file re-raises ClientError as S3UploadFailedError, keeping the context.
@@ -268,15 +359,18 @@ class ExplodingS3:
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, name)
 
 
+class ExplodingContext:
+    """A Delete must not even look at the clock."""
+
+    def get_remaining_time_in_millis(self) -> int:
+        raise AssertionError("Delete asked for the remaining time")
+
+
 @pytest.mark.parametrize(
     "delete_event",
     [
-        {
-            "RequestType": "Delete",
-            "PhysicalResourceId": "s3://b/_manifests/j/abc.manifest",
-            "ResourceProperties": {},
-        },
-        {"RequestType": "Delete", "PhysicalResourceId": "s3://b/k", "ResourceProperties": {"InputBucket": 5}},
+        event("Delete", physical_id=f"s3://{OUTPUT}/_manifests/fashion/0123abcd.manifest"),
+        event("Delete", physical_id="s3://b/k", InputBucket="5", DataType="pictures"),  # bad properties
         {"RequestType": "Delete"},  # malformed: still no failure
     ],
 )
@@ -287,7 +381,7 @@ def test_delete_never_fails_and_never_touches_s3(
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "client")
 
     monkeypatch.setattr(handler.boto3, "client", no_client)
-    result = handler.on_event(delete_event, None)
+    result = handler.on_event(delete_event, ExplodingContext())
     assert handler.handle(delete_event, s3=ExplodingS3()) == result
     # The Provider framework rejects a changed physical id on Delete: echo it, or leave it out.
     assert result == (
@@ -300,16 +394,189 @@ def test_delete_never_fails_and_never_touches_s3(
 def test_delete_leaves_the_manifest_in_place(s3: Any) -> None:
     put(s3, {"fashion/1.png": b"x"})
     uri = handler.handle(event())["PhysicalResourceId"]
-    handler.handle(
-        {
-            "RequestType": "Delete",
-            "PhysicalResourceId": uri,
-            "ResourceProperties": event()["ResourceProperties"],
-        }
-    )
+    assert handler.handle(event("Delete", physical_id=uri)) == {"PhysicalResourceId": uri}
     assert read_manifest(s3, uri) == [{"source-ref": f"s3://{INPUT}/fashion/1.png"}]
 
 
 def test_unknown_request_type_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown RequestType"):
         handler.handle({"RequestType": "Replace"}, s3=ExplodingS3())
+
+
+# --- parallel reads and time -----------------------------------------------------------------------
+
+
+def text_objects(count: int) -> dict[str, bytes | str]:
+    return {f"numbers/{i:03d}.txt": f'item {i}: "quoted" café 😀\u2028{"x" * (i % 5)}' for i in range(count)}
+
+
+def test_parallel_and_sequential_reads_upload_the_same_manifest(s3: Any) -> None:
+    objects = text_objects(30)
+    objects["numbers/007.txt"] = ""  # an empty object is skipped either way
+    put(s3, objects)
+    created = event(Prefix="numbers/", DataType="text_objects")
+    uri = handler.handle(created, reading=ReadPlan(workers=1, window=1))["PhysicalResourceId"]
+    sequential = s3.get_object(Bucket=OUTPUT, Key=uri.removeprefix(f"s3://{OUTPUT}/"))["Body"].read()
+    result = handler.handle(created, reading=ReadPlan(workers=8, window=12))
+    assert result["PhysicalResourceId"] == uri
+    parallel = s3.get_object(Bucket=OUTPUT, Key=uri.removeprefix(f"s3://{OUTPUT}/"))["Body"].read()
+    assert parallel == sequential
+    assert result["Data"]["ObjectCount"] == 29 and len(parallel.splitlines()) == 29
+
+
+class ThrottledOncePerKey:
+    """The moto client, but every object's first GET is throttled; thread-safe counts per key."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self.gets: dict[str, int] = {}
+
+    def get_object(self, **kwargs: Any) -> Any:
+        with self._lock:
+            self.gets[kwargs["Key"]] = self.gets.get(kwargs["Key"], 0) + 1
+            first = self.gets[kwargs["Key"]] == 1
+        if first:
+            raise ClientError({"Error": {"Code": "SlowDown", "Message": "slow down"}}, "GetObject")
+        return self._inner.get_object(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def test_throttled_parallel_reads_are_each_retried(s3: Any) -> None:
+    objects = text_objects(24)
+    put(s3, objects)
+    sleeps: list[float] = []
+    throttled = ThrottledOncePerKey(s3)
+    result = handler.handle(
+        event(Prefix="numbers/", DataType="text_objects"),
+        s3=throttled,
+        sleep=sleeps.append,
+        reading=ReadPlan(workers=6, window=12),
+    )
+    assert throttled.gets == dict.fromkeys(objects, 2)
+    assert sleeps == [1.0] * 24  # one backoff per object, from whichever thread read it
+    assert [line["source"] for line in read_manifest(s3, result["PhysicalResourceId"])] == list(
+        objects.values()
+    )
+
+
+class CountingS3:
+    """The moto client; each GET is counted and may move the test's clock."""
+
+    def __init__(self, inner: Any, clock: FakeClock | None = None, seconds_per_get: float = 0.0) -> None:
+        self._inner = inner
+        self._clock = clock
+        self._seconds_per_get = seconds_per_get
+        self._lock = threading.Lock()
+        self.gets = 0
+
+    def get_object(self, **kwargs: Any) -> Any:
+        with self._lock:
+            self.gets += 1
+        if self._clock:
+            self._clock.advance(self._seconds_per_get)
+        return self._inner.get_object(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def test_a_dataset_too_slow_to_read_is_refused_before_any_get(s3: Any, tmp_path: Path) -> None:
+    put(s3, {f"numbers/{i}.txt": "9" * 19_000 for i in range(5)})
+    counting = CountingS3(s3)
+    # Only the listed sizes can make this estimate: 2 x 95,000 bytes at 1,000 bytes/s = 190 s.
+    plan = ReadPlan(workers=2, window=2, seconds_per_request=0.0, bytes_per_second=1000)
+    with pytest.raises(ManifestError) as caught:
+        handler.handle(
+            event(Prefix="numbers/", DataType="text_objects"),
+            s3=counting,
+            context=FakeContext(remaining_ms=90_000),
+            reading=plan,
+            tmp_dir=str(tmp_path),
+        )
+    message = str(caught.value)
+    assert message == (
+        "s3://input-bucket/numbers/: 5 objects, 0.1 MB: about 3.2 min at 2 parallel reads, more than the "
+        "1.0 min this function has left; " + SPLIT_ADVICE
+    )
+    assert len(message) < 300  # CloudFormation shows the start of the reason
+    assert counting.gets == 0
+    assert "Contents" not in s3.list_objects_v2(Bucket=OUTPUT) and list(tmp_path.iterdir()) == []
+    # Without a context (tests, local runs) the budget is the function's timeout less the margin.
+    assert handler.handle(event(Prefix="numbers/", DataType="text_objects"), s3=counting, reading=plan)
+    assert counting.gets == 5
+
+
+def test_reading_past_the_deadline_fails_clearly_and_uploads_nothing(s3: Any, tmp_path: Path) -> None:
+    put(s3, text_objects(10))
+    clock = FakeClock()
+    slow = CountingS3(s3, clock, seconds_per_get=100.0)
+    with pytest.raises(ManifestError) as caught:
+        handler.handle(
+            event(Prefix="numbers/", DataType="text_objects"),
+            s3=slow,
+            context=FakeContext(remaining_ms=600_000, clock=clock),
+            clock=clock,
+            reading=ReadPlan(workers=1, window=1),
+            tmp_dir=str(tmp_path),
+        )
+    # 570 s to work with: five 100-s GETs fit, the sixth would end at 600 s.
+    message = str(caught.value)
+    assert message == (
+        "s3://input-bucket/numbers/: stopped after reading 5 of 10 objects, to end before this function's "
+        "time limit; " + SPLIT_ADVICE
+    )
+    assert len(message) < 300
+    assert "Contents" not in s3.list_objects_v2(Bucket=OUTPUT) and list(tmp_path.iterdir()) == []
+
+
+def test_on_event_passes_the_lambda_context_on(s3: Any) -> None:
+    put(s3, {"numbers/1.txt": "42"})
+    context = FakeContext(remaining_ms=DEADLINE_SAFETY_SECONDS * 1000 - 1)  # no time at all
+    with pytest.raises(ManifestError, match=r"numbers/: stopped while listing, after 0 pages of keys"):
+        handler.on_event(event(Prefix="numbers/", DataType="text_objects"), context)
+    assert context.asked == 1
+
+
+def test_remaining_time_falls_back_to_the_function_timeout_without_a_context() -> None:
+    assert handler.remaining_seconds(None) == MANIFEST_FUNCTION_TIMEOUT_SECONDS
+    assert handler.remaining_seconds(FakeContext(remaining_ms=123_456)) == 123.456
+
+
+def test_read_plan_follows_the_function_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", raising=False)
+    assert handler.read_plan_for_this_function().vcpus == 1.0
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+    plan = handler.read_plan_for_this_function()
+    assert plan.vcpus == pytest.approx(512 / 1769) and plan.workers == READ_WORKERS
+
+
+def test_the_client_pools_one_connection_per_parallel_read(s3: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[Any] = []
+    real_client = boto3.client
+
+    def recording_client(*args: Any, **kwargs: Any) -> Any:
+        made.append(kwargs.get("config"))
+        return real_client(*args, **kwargs)
+
+    monkeypatch.setattr(handler.boto3, "client", recording_client)
+    put(s3, {"fashion/1.png": b"x"})
+    handler.on_event(event(), None)
+    assert made and made[0].max_pool_connections >= READ_WORKERS
+
+
+def test_a_full_tmp_is_reported_as_such(s3: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    put(s3, {"fashion/1.png": b"x"})
+
+    def disk_full(*_args: Any, **_kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(handler, "build_manifest", disk_full)
+    with pytest.raises(RuntimeError) as caught:
+        handler.handle(event(), tmp_dir=str(tmp_path))
+    assert str(caught.value) == (
+        "manifest for s3://input-bucket/fashion/ failed: No space left on device (ephemeral storage, /tmp)"
+    )
+    assert list(tmp_path.iterdir()) == []
