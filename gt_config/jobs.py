@@ -4,17 +4,32 @@ and gives `make plan` its deploy-time placeholders. Called by the loader, once p
 from __future__ import annotations
 
 import functools
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gt_rules.errors import Violation
-from gt_rules.manifest import MANIFEST_AREA
+from gt_rules.manifest import (
+    MANIFEST_AREA,
+    SUPPORTED_EXTENSIONS,
+    ByteStream,
+    ManifestStats,
+    build_manifest,
+    select_keys,
+)
 from gt_rules.spec import DeployContext, JobSpec, deploy_context
 
 from .models import Encryption, EnvironmentConfig, JobConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# What `storage.upload_sample_data` copies to the input bucket, every file but its README
+# (labeling_constructs/sample_data.py), each under its path relative to this folder.
+SAMPLE_DATA_DIR = REPO_ROOT / "sample_data"
+SAMPLE_DATA_NOT_UPLOADED = frozenset({"README.md"})
+# Fields that only `make plan` reads: left out of the spec, so they never change a job's name.
+PLANNING_ONLY_FIELDS = frozenset({"expected_objects"})
 
 
 def _drop_empty(value: Any) -> Any:
@@ -28,7 +43,7 @@ def _drop_empty(value: Any) -> Any:
 
 
 def job_spec(job: JobConfig, *, repo_root: Path = REPO_ROOT) -> JobSpec:
-    data = job.model_dump(mode="json", exclude={"custom"})
+    data = job.model_dump(mode="json", exclude={"custom", *PLANNING_ONLY_FIELDS})
     if job.custom is not None:
         template = (repo_root / job.custom.template_file).read_text(encoding="utf-8")
         data["custom"] = {
@@ -46,7 +61,8 @@ def job_spec(job: JobConfig, *, repo_root: Path = REPO_ROOT) -> JobSpec:
 
 def fill_audit_attribute_names(specs: dict[str, JobSpec]) -> None:
     """A verification or adjustment job reading an earlier job's output reviews that job's
-    attribute; fill it in unless the user named it (§3.1, §3.2)."""
+    attribute; fill it in unless the user named it
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-verification-data.html)."""
     from gt_rules.task_types import TASK_TYPES, effective_label_attribute_name
 
     for spec in specs.values():
@@ -114,7 +130,7 @@ def _sagemaker_model() -> dict[str, Any]:
 
 def request_violations(config: EnvironmentConfig, name: str, spec: JobSpec) -> list[Violation]:
     """The job's CreateLabelingJob request, as `make plan` shows it, against botocore's SageMaker
-    model: the patterns, lengths and ranges botocore itself never checks (§1.1). Placeholders
+    model: the patterns, lengths and ranges botocore itself never checks. Placeholders
     (deploy-time values) are skipped; the Lambda checks the real request again."""
     from gt_rules.request import plan_job
     from gt_rules.service_model import service_model_violations
@@ -124,3 +140,70 @@ def request_violations(config: EnvironmentConfig, name: str, spec: JobSpec) -> l
         Violation(f"request.{v.field}", v.value, f"CreateLabelingJob: {v.rule}")
         for v in service_model_violations(request, model=_sagemaker_model())
     ]
+
+
+# --- the local sample data: what the input bucket will hold when upload_sample_data is true ---
+
+
+def sample_data_keys(root: Path = SAMPLE_DATA_DIR) -> list[str]:
+    """The S3 keys the sample upload writes, in S3's listing order (by key)."""
+    if not root.is_dir():
+        return []
+    keys = (path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+    return sorted(key for key in keys if key not in SAMPLE_DATA_NOT_UPLOADED)
+
+
+def sample_data_objects(keys: Sequence[str], prefix: str, data_type: str) -> list[str]:
+    """The sample keys a prefix job of `data_type` would list, before its selection."""
+    return list(select_keys([keys], prefix=prefix, data_type=data_type))
+
+
+def sample_data_prefixes(keys: Sequence[str]) -> dict[str, Counter[str]]:
+    """Top-level folders of the sample data with their files' extensions counted: `fashion/`."""
+    found: dict[str, Counter[str]] = {}
+    for key in keys:
+        folder, _, name = key.partition("/")
+        if name:
+            found.setdefault(f"{folder}/", Counter())[Path(name).suffix.lower() or "(none)"] += 1
+    return found
+
+
+def describe_sample_prefixes(keys: Sequence[str]) -> str:
+    """`fashion/ (20 .png), numbers/ (8 .txt)`."""
+    described = [
+        f"{prefix} (" + ", ".join(f"{n} {ext}" for ext, n in sorted(counts.items())) + ")"
+        for prefix, counts in sample_data_prefixes(keys).items()
+    ]
+    return ", ".join(described) or "none"
+
+
+def extensions_text(data_type: str) -> str:
+    return ", ".join(SUPPORTED_EXTENSIONS.get(data_type, ()))
+
+
+def count_sample_items(spec: JobSpec, root: Path = SAMPLE_DATA_DIR) -> ManifestStats:
+    """The items the manifest Lambda would write for a prefix job over the sample data: the same
+    gt_rules.manifest code, fed the local files (selection applied, blank text skipped).
+    Raises ManifestError where the Lambda would fail (nothing selected, no text)."""
+    source = spec["input"]
+    root_dir = root.resolve()
+
+    def open_object(key: str) -> ByteStream:
+        return (root_dir / key).open("rb")
+
+    return build_manifest(
+        _NullSink(),
+        [sample_data_keys(root)],
+        bucket="sample-data",
+        prefix=str(source.get("prefix", "")),
+        data_type=str(source.get("data_type")),
+        selection=source.get("selection"),
+        open_object=open_object,
+    )
+
+
+class _NullSink:
+    """Counting needs no manifest text."""
+
+    def write(self, text: str, /) -> int:
+        return len(text)

@@ -41,6 +41,8 @@ from gt_rules.limits import (
 from gt_rules.project import name_prefix
 from gt_rules.spec import JobSpec
 
+from .errors import ConfigText, SourceLine, field_path
+
 PROJECT_PREFIX_RE = re.compile(r"[a-z][a-z0-9]{1,11}")
 ENVIRONMENT_NAME_RE = re.compile(r"[a-z][a-z0-9]{1,9}")
 TEAM_NAME_RE = re.compile(r"[a-z0-9](-?[a-z0-9])*")
@@ -425,8 +427,9 @@ class PricingConfig(Strict):
         Field(
             gt=0,
             description=(
-                "The object count `make plan` assumes for a job whose count is known only at deploy "
-                "time (every selection but `sample`)."
+                "The object count `make plan` assumes, and says it assumes, for a job whose count it "
+                "cannot know before deploy: no `expected_objects`, no local sample data under its "
+                "prefix, a manifest in S3."
             ),
         ),
     ] = 1000
@@ -767,6 +770,18 @@ class JobConfig(Strict):
             )
         ),
     ] = None
+    # Planning only: left out of the job's spec, so it never changes the job's physical name.
+    expected_objects: Annotated[
+        Annotated[int, Field(gt=0)] | None,
+        Field(
+            description=(
+                "Planning only: how many objects you expect the job to have, for `make plan`'s cost "
+                "estimate when it cannot count them itself (data you upload yourself, a manifest in "
+                "S3). Not part of the job's definition: changing it never launches a new job."
+            ),
+            examples=[2500],
+        ),
+    ] = None
 
 
 class EnvironmentConfig(Strict):
@@ -786,14 +801,21 @@ class EnvironmentConfig(Strict):
     ] = "gtlab"
     account: Annotated[
         str | None,
-        Field(description="The AWS account id; unset: `CDK_DEFAULT_ACCOUNT` (the CDK CLI's profile)."),
+        Field(
+            description=(
+                "The AWS account id; unset: `CDK_DEFAULT_ACCOUNT` (the CDK CLI sets it from your "
+                "credentials); unknown: synth and `make plan` still work, with the account as a "
+                "placeholder."
+            )
+        ),
     ] = None
     region: Annotated[
         str,
         Field(
             description=(
-                "The AWS Region, one where Ground Truth runs; if the file has none, "
-                "`CDK_DEFAULT_REGION` (the CDK CLI's profile)."
+                "The AWS Region, one where Ground Truth runs. If the file has none, synth and "
+                "`make plan` both take, in this order: `CDK_DEFAULT_REGION`, `AWS_REGION`, "
+                "`AWS_DEFAULT_REGION`, the Region of your AWS profile (`~/.aws/config`)."
             ),
             examples=["us-east-1"],
         ),
@@ -852,6 +874,22 @@ class EnvironmentConfig(Strict):
 
     # The job specs, built once by the loader while it checks them (gt_config.loader).
     _job_specs: dict[str, JobSpec] | None = PrivateAttr(default=None)
+    # Where the loader found settings the file may leave out (`region`, `account`), and the file.
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+    _source: ConfigText | None = PrivateAttr(default=None)
+
+    @property
+    def source_file(self) -> str:
+        """The file this environment was loaded from, as messages name it (`config/dev.toml`)."""
+        return self._source.file if self._source else f"config/{self.name}.toml"
+
+    def source_line(self, field: str) -> SourceLine | None:
+        """The line of the file that writes `field` (`teams[0].workers[1]`), when it can be found."""
+        return self._source.line_of(field_path(field)) if self._source else None
+
+    def setting_origin(self, key: str) -> str | None:
+        """Where `region` or `account` came from ("config/dev.toml", "AWS_REGION", ...); None: unset."""
+        return self._origins.get(key)
 
     @property
     def job_specs(self) -> Mapping[str, JobSpec]:
@@ -921,4 +959,10 @@ class EnvironmentConfig(Strict):
         for team in self.teams:
             if team.name == name:
                 return team
+        raise KeyError(name)
+
+    def job(self, name: str) -> JobConfig:
+        for job in self.jobs:
+            if job.name == name:
+                return job
         raise KeyError(name)

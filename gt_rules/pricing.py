@@ -1,10 +1,13 @@
-"""A rough cost estimate for one job, following the billing model of §8.3.
+"""A rough cost estimate for a job and for an environment's jobs together, following Ground Truth's
+billing model (https://aws.amazon.com/sagemaker/groundtruth/pricing/): a fee per labeled object,
+in tiers counted over the month's objects, plus the Mechanical Turk workers' pay.
 
 The numbers are configuration, not facts: only the first tier ($0.08 per object) is confirmed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -13,7 +16,7 @@ from .spec import JobSpec, as_int
 from .task_types import TASK_TYPES
 
 # (up to this many objects in the month, USD per object); None = no upper bound. Only the first
-# tier is confirmed (AWS notebooks, §8.3); the later tiers are UNVERIFIED and belong in config.
+# tier is confirmed (AWS's example notebooks); the later tiers are UNVERIFIED and belong in config.
 DEFAULT_FEE_TIERS: list[tuple[int | None, Decimal]] = [(50_000, Decimal("0.08")), (None, Decimal("0.04"))]
 FREE_TIER_OBJECTS_PER_MONTH = 500
 _CENT = Decimal("0.01")
@@ -25,6 +28,7 @@ class CostEstimate:
     mturk_fee: Decimal  # price x workers x objects, public workforce only
     total: Decimal
     notes: tuple[str, ...]
+    billed_objects: int = 0  # the objects the fee is paid for (stopping conditions applied)
 
 
 def price_to_usd_amount(price: str) -> dict[str, int]:
@@ -111,4 +115,25 @@ def estimate_job_cost(
         "two months of SageMaker use (not the workforce fees); fee tiers count the whole month's objects"
     )
     gt_fee, mturk_fee = gt_fee.quantize(_CENT), mturk_fee.quantize(_CENT)
-    return CostEstimate(gt_fee=gt_fee, mturk_fee=mturk_fee, total=gt_fee + mturk_fee, notes=tuple(notes))
+    return CostEstimate(
+        gt_fee=gt_fee, mturk_fee=mturk_fee, total=gt_fee + mturk_fee, notes=tuple(notes), billed_objects=count
+    )
+
+
+@dataclass(frozen=True)
+class EnvironmentCost:
+    objects: int  # billed objects of every job
+    gt_fee: Decimal
+    mturk_fee: Decimal
+    total: Decimal
+
+
+def estimate_environment_cost(
+    estimates: Sequence[CostEstimate], tiers: list[tuple[int | None, Decimal]] = DEFAULT_FEE_TIERS
+) -> EnvironmentCost:
+    """The jobs together in one month: the fee tiers count all their objects at once (so the total
+    can be below the sum of the jobs' own estimates, each of which starts at the first tier)."""
+    objects = sum(estimate.billed_objects for estimate in estimates)
+    gt_fee = tiered_fee(objects, tiers).quantize(_CENT)
+    mturk_fee = sum((estimate.mturk_fee for estimate in estimates), Decimal(0)).quantize(_CENT)
+    return EnvironmentCost(objects=objects, gt_fee=gt_fee, mturk_fee=mturk_fee, total=gt_fee + mturk_fee)

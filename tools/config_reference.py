@@ -44,7 +44,7 @@ DRAFT_04 = "http://json-schema.org/draft-04/schema#"
 # A JSON Schema node: JSON of any shape, so its values are Any.
 SchemaNode = dict[str, Any]
 
-# Keys the loader fills in when a file leaves them out: the file name, and CDK_DEFAULT_REGION.
+# Keys the loader fills in when a file leaves them out: the file name, and the Region from the environment.
 LOADER_FILLED = ("name", "region")
 FAMILY_NAMES = {
     "image": "image",
@@ -139,7 +139,7 @@ def field_rules() -> dict[tuple[type[BaseModel], str], FieldRule]:
         ),
         (EnvironmentConfig, "region"): FieldRule(
             schema={"enum": list(regions.SUPPORTED_REGIONS)},
-            default_text="required, or `CDK_DEFAULT_REGION`",
+            default_text="required, or from the environment (`CDK_DEFAULT_REGION`, `AWS_REGION`, profile)",
         ),
         (EnvironmentConfig, "teams"): FieldRule(
             schema={"maxItems": limits.MAX_WORKTEAMS_PER_REGION},

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..errors import Violation
+from ..errors import Violation, did_you_mean
 from ..limits import (
     DEFAULT_MAX_CONCURRENT_TASKS,
     MIN_OBJECTS_FOR_AUTOMATED_LABELING,
@@ -38,18 +38,30 @@ __all__ = ["job_spec_warnings", "validate_job_name_part", "validate_job_spec"]
 
 
 def validate_job_spec(
-    spec: JobSpec, *, region: str, private_teams: set[str], other_jobs: dict[str, JobSpec]
+    spec: JobSpec,
+    *,
+    region: str | None = None,
+    private_teams: set[str],
+    other_jobs: dict[str, JobSpec],
 ) -> list[Violation]:
-    """All violations of one job spec; an empty list means it can be planned and launched."""
+    """All violations of one job spec; an empty list means it can be planned and launched.
+
+    `region`: the Region the job runs in, checked here; None when the caller checks it once for
+    all its jobs (the config loader does, so a bad Region is reported once, not once per job).
+    """
     if not isinstance(spec, Mapping):
         return [Violation("job", spec, "a job must be a mapping of fields")]
     violations: list[Violation] = []
-    violations += region_violations(region)
+    if region is not None:
+        violations += region_violations(region)
     violations += unknown_fields(spec)
     violations += validate_job_name_part(spec.get("name"))
-    task_type = TASK_TYPES.get(spec.get("task_type")) if isinstance(spec.get("task_type"), str) else None
+    task_type_key = spec.get("task_type")
+    task_type = TASK_TYPES.get(task_type_key) if isinstance(task_type_key, str) else None
     if task_type is None:
-        violations.append(unknown_task_type_violation(spec.get("task_type")))
+        unknown = unknown_task_type_violation(task_type_key)
+        suggestion = did_you_mean(unknown.value, TASK_TYPES)
+        violations.append(Violation(unknown.field, unknown.value, unknown.rule + suggestion))
         return violations  # every further rule depends on the task type
     earlier = earlier_job(spec, other_jobs)
     violations += check_label_attribute_name(spec, task_type, earlier)
@@ -69,7 +81,7 @@ def validate_job_spec(
 
 
 def job_spec_warnings(spec: JobSpec) -> list[Violation]:
-    """Legal but doubtful choices: the user decides (CONFLICTs in §3.1, quota notes in §1.3, §1.5)."""
+    """Legal but doubtful choices, where the documentation and the quotas disagree: the user decides."""
     warnings: list[Violation] = []
     task_type = TASK_TYPES.get(str(spec.get("task_type", "")))
     labels = spec.get("labels")

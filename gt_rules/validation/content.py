@@ -140,7 +140,8 @@ def check_task_texts(spec: JobSpec) -> list[Violation]:
 
 
 def check_instructions(spec: JobSpec) -> list[Violation]:
-    block = spec.get("instructions")
+    # Read as plain data: a spec from CloudFormation may hold anything, whatever Instructions says.
+    block: object = spec.get("instructions")
     if block is None:
         return []
     if not isinstance(block, Mapping):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import Violation
+from ..errors import Violation, did_you_mean
 from ..limits import (
     MANIFEST_URI_RE,
     S3_URI_MAX,
@@ -28,7 +28,13 @@ def check_input(spec: JobSpec, task_type: TaskType, other_jobs: dict[str, JobSpe
         return [Violation("input", source, "every job needs an input (prefix, manifest or job_output)")]
     kind = source.get("kind")
     if kind not in INPUT_KINDS:
-        return [Violation("input.kind", kind, "the input kind must be prefix, manifest or job_output")]
+        return [
+            Violation(
+                "input.kind",
+                kind,
+                "the input kind must be prefix, manifest or job_output" + did_you_mean(kind, INPUT_KINDS),
+            )
+        ]
     found: list[Violation] = []
     if kind not in task_type.input_kinds:
         found.append(
@@ -69,7 +75,11 @@ def check_input(spec: JobSpec, task_type: TaskType, other_jobs: dict[str, JobSpe
         elif not isinstance(job, str) or job not in other_jobs:
             known = ", ".join(sorted(other_jobs)) or "none"
             found.append(
-                Violation("input.job", job, f"names no other job of this environment (jobs: {known})")
+                Violation(
+                    "input.job",
+                    job,
+                    f"names no other job of this environment (jobs: {known})" + did_you_mean(job, other_jobs),
+                )
             )
     selection = source.get("selection")
     if kind != "prefix" and isinstance(selection, Mapping) and selection.get("mode", "all") != "all":
@@ -90,7 +100,13 @@ def check_selection(selection: Any, task_type: TaskType) -> list[Violation]:
         return [Violation("input.selection", selection, "the selection must be a mapping")]
     mode = selection.get("mode", "all")
     if mode not in SELECTION_MODES:
-        return [Violation("input.selection.mode", mode, "the selection mode must be all, sample or filter")]
+        return [
+            Violation(
+                "input.selection.mode",
+                mode,
+                "the selection mode must be all, sample or filter" + did_you_mean(mode, SELECTION_MODES),
+            )
+        ]
     found: list[Violation] = []
     if mode == "sample":
         if "sample_size" not in selection:

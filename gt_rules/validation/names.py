@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..errors import Violation
+from ..errors import Violation, did_you_mean
 from ..limits import (
     JOB_NAME_PART_MAX,
     JOB_NAME_PART_RE,
@@ -67,7 +67,11 @@ _NESTED_SHAPES: dict[str, Any] = {
 def unknown_fields(spec: Mapping[str, Any]) -> list[Violation]:
     """Typos would otherwise be silently ignored and the default used instead."""
     violations = [
-        Violation(str(key), spec[key], "is not a job field; check the spelling")
+        Violation(
+            str(key),
+            spec[key],
+            "is not a job field" + (did_you_mean(key, JobSpec.__annotations__) or "; check the spelling"),
+        )
         for key in spec
         if key not in JobSpec.__annotations__
     ]
@@ -75,14 +79,23 @@ def unknown_fields(spec: Mapping[str, Any]) -> list[Violation]:
         block = spec.get(name)
         if isinstance(block, Mapping):
             violations += [
-                Violation(f"{name}.{key}", block[key], f"is not a field of `{name}`; check the spelling")
+                Violation(
+                    f"{name}.{key}",
+                    block[key],
+                    f"is not a field of `{name}`"
+                    + (did_you_mean(key, shape.__annotations__) or "; check the spelling"),
+                )
                 for key in block
                 if key not in shape.__annotations__
             ]
     selection = (spec.get("input") or {}).get("selection") if isinstance(spec.get("input"), Mapping) else None
     if isinstance(selection, Mapping):
         violations += [
-            Violation(f"input.selection.{key}", selection[key], "is not a field of `selection`")
+            Violation(
+                f"input.selection.{key}",
+                selection[key],
+                "is not a field of `selection`" + did_you_mean(key, Selection.__annotations__),
+            )
             for key in selection
             if key not in Selection.__annotations__
         ]
@@ -137,7 +150,7 @@ def check_label_attribute_name(
 
 
 def check_audit(spec: JobSpec, task_type: TaskType, earlier: JobSpec | None) -> list[Violation]:
-    """Audit jobs read the earlier labels (template overlay or auditLabelAttributeName, §3.1/§3.2)."""
+    """Audit jobs read the earlier labels (template overlay or auditLabelAttributeName)."""
     field = "audit_label_attribute_name"
     audit_lan = spec.get(field)
     if not task_type.is_audit:

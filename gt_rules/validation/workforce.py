@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import Violation
+from ..errors import Violation, did_you_mean
 from ..limits import (
     CONTENT_CLASSIFIERS,
     PII_FREE,
@@ -24,12 +24,19 @@ from ..task_types import (
 
 
 def check_workforce(spec: JobSpec, task_type: TaskType, private_teams: set[str]) -> list[Violation]:
-    workforce = spec.get("workforce")
+    # Read as plain data: a spec from CloudFormation may hold anything, whatever WorkforceSpec says.
+    workforce: object = spec.get("workforce")
     if not isinstance(workforce, Mapping):
         return [Violation("workforce", workforce, "every job needs a workforce (private, mturk or vendor)")]
     kind = workforce.get("kind")
     if kind not in WORKFORCE_KINDS:
-        return [Violation("workforce.kind", kind, "the workforce kind must be private, mturk or vendor")]
+        return [
+            Violation(
+                "workforce.kind",
+                kind,
+                "the workforce kind must be private, mturk or vendor" + did_you_mean(kind, WORKFORCE_KINDS),
+            )
+        ]
     found: list[Violation] = []
     owners = {"team": "private", "price_usd": "mturk", "workteam_arn": "vendor"}
     found += [
@@ -54,7 +61,10 @@ def check_workforce(spec: JobSpec, task_type: TaskType, private_teams: set[str])
             known = ", ".join(sorted(private_teams)) or "none"
             found.append(
                 Violation(
-                    "workforce.team", team, f"names no private team of this environment (teams: {known})"
+                    "workforce.team",
+                    team,
+                    f"must name a team of this environment (teams: {known})"
+                    + did_you_mean(team, private_teams),
                 )
             )
     elif kind == "mturk":

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from gt_config import ConfigError, known_environments, load_environment
+from gt_config import ConfigError, EnvironmentConfig, known_environments, load_environment
+from gt_rules.spec import JobSpec
 
 OIDC = {
     "issuer": "https://i",
@@ -20,7 +21,7 @@ OIDC = {
 }
 PRE_LAMBDA = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-pre"
 ACS_LAMBDA = "arn:aws:lambda:us-east-1:111122223333:function:gt-keypoints-acs"
-KEYPOINTS_JOB = {
+KEYPOINTS_JOB: dict[str, Any] = {
     "name": "keypoints",
     "task_type": "custom",
     "labels": ["Left eye", "Right eye", "Nose"],
@@ -35,10 +36,12 @@ KEYPOINTS_JOB = {
         "acs_lambda_arn": ACS_LAMBDA,
     },
 }
+# The keypoints job reads the user's own faces/, not the sample data the dev file uploads.
+OWN_DATA = {"upload_sample_data": False}
 TEAM = {"name": "super-labelers", "description": "Labels", "workers": ["a@example.com"]}
 
 
-def load(environ: dict[str, str] | None = None, **overrides: Any):
+def load(environ: dict[str, str] | None = None, **overrides: Any) -> EnvironmentConfig:
     return load_environment("dev", environ=environ or {}, overrides=overrides)
 
 
@@ -83,7 +86,7 @@ def test_config_region_wins_over_cdk_default() -> None:
 
 
 def test_missing_region_is_an_error() -> None:
-    assert "region = None" in error(region=None)
+    assert "region is missing: no Region in config/dev.toml, CDK_DEFAULT_REGION" in error(region=None)
 
 
 def test_account_must_be_twelve_digits() -> None:
@@ -95,7 +98,7 @@ def test_account_must_be_twelve_digits() -> None:
 @pytest.mark.parametrize("name", ["Super_Labelers", "-lead", "trail-", "double--hyphen", "x" * 31])
 def test_team_name_rule(name: str) -> None:
     message = error(teams=[{**TEAM, "name": name}], jobs=[])
-    assert f"teams.0.name = {name!r}: team names are 1-30 lowercase letters" in message
+    assert f"teams[0].name = {name!r}: team names are 1-30 lowercase letters" in message
 
 
 def test_duplicate_team_names() -> None:
@@ -105,7 +108,7 @@ def test_duplicate_team_names() -> None:
 
 def test_malformed_worker_email() -> None:
     message = error(teams=[{**TEAM, "workers": ["not-an-email"]}], jobs=[])
-    assert "teams.0.workers = ['not-an-email']: workers[0] 'not-an-email' is not an email address" in message
+    assert "teams[0].workers = ['not-an-email']: workers[0] 'not-an-email' is not an email address" in message
 
 
 def test_duplicate_worker_email_is_case_insensitive() -> None:
@@ -114,7 +117,7 @@ def test_duplicate_worker_email_is_case_insensitive() -> None:
 
 
 def test_empty_team_description() -> None:
-    assert "teams.0.description = ''" in error(teams=[{**TEAM, "description": ""}], jobs=[])
+    assert "teams[0].description = ''" in error(teams=[{**TEAM, "description": ""}], jobs=[])
 
 
 def test_at_most_25_teams() -> None:
@@ -132,7 +135,8 @@ def test_project_prefix_pattern() -> None:
 
 
 def test_unknown_keys_are_errors_not_silently_ignored() -> None:
-    assert "storage.encrypton = 'kms': Extra inputs are not permitted" in error(storage={"encrypton": "kms"})
+    message = error(storage={"encrypton": "kms"})
+    assert "storage.encrypton = 'kms': unknown key in [storage]; did you mean `encryption`?" in message
 
 
 def test_unknown_encryption_value() -> None:
@@ -141,8 +145,8 @@ def test_unknown_encryption_value() -> None:
 
 def test_existing_workforce_needs_pool_and_client() -> None:
     message = error(workforce={"mode": "existing_cognito"})
-    assert "workforce.user_pool_id = None: required when workforce.mode is 'existing_cognito'" in message
-    assert "workforce.client_id = None: required" in message
+    assert "workforce.user_pool_id is missing: required when workforce.mode is 'existing_cognito'" in message
+    assert "workforce.client_id is missing: required" in message
 
 
 def test_existing_pool_id_pattern() -> None:
@@ -152,8 +156,8 @@ def test_existing_pool_id_pattern() -> None:
 
 def test_oidc_needs_its_config_and_groups_and_no_workers() -> None:
     message = error(workforce={"mode": "oidc"})
-    assert "workforce.oidc = None: required when workforce.mode is 'oidc'" in message
-    assert "teams[0].oidc_groups = []: an OIDC work team needs at least one IdP group" in message
+    assert "workforce.oidc is missing: required when workforce.mode is 'oidc'" in message
+    assert "teams[0].oidc_groups is missing: an OIDC work team needs at least one IdP group" in message
     assert (
         "teams[0].workers = ['labeler@example.com']: OIDC workers are managed in your identity provider"
         in message
@@ -187,7 +191,7 @@ def test_each_planned_request_is_checked_against_botocores_model() -> None:
     from gt_config.jobs import request_violations
 
     config = load()
-    spec = dict(config.job_specs["fashion"])
+    spec: JobSpec = {**config.job_specs["fashion"]}
     assert request_violations(config, "fashion", spec) == []
     spec["title"] = "t" * 129  # past TaskTitle's max of 128, which botocore does not check itself
     (violation,) = request_violations(config, "fashion", spec)
@@ -219,7 +223,7 @@ def test_custom_keypoint_job_uses_its_template_and_own_lambdas() -> None:
     from gt_config.jobs import placeholder_context
     from gt_rules.request import plan_job
 
-    config = load(jobs=[KEYPOINTS_JOB])
+    config = load(jobs=[KEYPOINTS_JOB], storage=OWN_DATA)
     spec = config.job_specs["keypoints"]
     plan = plan_job(spec, placeholder_context(config, "keypoints", spec))
     human = plan.request["HumanTaskConfig"]
@@ -233,7 +237,7 @@ def test_custom_keypoint_job_uses_its_template_and_own_lambdas() -> None:
 def test_custom_job_with_a_missing_template_file_is_a_config_error() -> None:
     job = {**KEYPOINTS_JOB, "custom": {**KEYPOINTS_JOB["custom"], "template_file": "examples/missing.liquid"}}
     assert "jobs[0](keypoints).custom.template_file = 'examples/missing.liquid': cannot be read" in error(
-        jobs=[job]
+        jobs=[job], storage=OWN_DATA
     )
 
 
@@ -373,4 +377,7 @@ def test_a_selection_on_an_input_that_is_not_a_prefix_is_refused(source: dict[st
 def test_labels_that_differ_only_in_case_or_spaces_are_duplicates(repeat: str) -> None:
     fashion = load().jobs[0].model_dump(mode="json")
     message = error(jobs=[{**fashion, "labels": ["Bag", "Eyewear", repeat]}])
-    assert f"jobs[0](fashion).labels[2] = {repeat!r}: labels must be unique; this one repeats labels[0]" in message
+    assert (
+        f"jobs[0](fashion).labels[2] = {repeat!r}: labels must be unique; this one repeats labels[0]"
+        in message
+    )

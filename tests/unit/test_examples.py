@@ -19,6 +19,7 @@ from tools import plan
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = REPO_ROOT / "examples" / "jobs"
 CORS_INSTRUCTION = "video_and_point_cloud_cors = true"
+SAMPLE_INSTRUCTION = "upload_sample_data = false"
 
 
 def example_files() -> dict[str, Path]:
@@ -82,10 +83,13 @@ def test_each_example_passes_plan_in_the_dev_environment(key: str, tmp_path: Pat
     blocks.append(path.read_text(encoding="utf-8"))
     # The blocks pasted as text, exactly as the headers tell a user to do.
     (tmp_path / "dev.toml").write_text("\n".join(blocks), encoding="utf-8")
-    overrides: dict[str, Any] = {}
+    # The storage settings the header tells a user to make.
+    storage = dict(tomllib.loads(blocks[0]).get("storage", {}))
     if CORS_INSTRUCTION in header(path):
-        dev = tomllib.loads(blocks[0])
-        overrides["storage"] = {**dev.get("storage", {}), "video_and_point_cloud_cors": True}
+        storage["video_and_point_cloud_cors"] = True
+    if any(SAMPLE_INSTRUCTION in header(pasted) for pasted in (path, earlier) if pasted is not None):
+        storage["upload_sample_data"] = False
+    overrides: dict[str, Any] = {"storage": storage}
 
     config = load_environment("dev", config_dir=tmp_path, environ={}, overrides=overrides)
     lines = plan.plan_environment(config, tmp_path / "plan")
@@ -96,3 +100,10 @@ def test_each_example_passes_plan_in_the_dev_environment(key: str, tmp_path: Pat
     assert request["LabelingJobName"].startswith(f"gtlab-dev-{job['name']}-")
     job_lines = printed.split(f"- {job['name']}: ", 1)[1].split("\n- ", 1)[0]
     assert "warning:" not in job_lines, "an example should not need a warning"
+
+
+@pytest.mark.parametrize("key", sorted(TASK_TYPES))
+def test_a_prefix_example_says_how_to_use_it_with_your_own_data(key: str) -> None:
+    path = example_files()[key]
+    reads_a_prefix = example_job(path)["input"].get("kind", "prefix") == "prefix"
+    assert (SAMPLE_INSTRUCTION in header(path)) == reads_a_prefix

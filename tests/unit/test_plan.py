@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from gt_config.loader import CONFIG_DIR
 from gt_rules.request import plan_job
 from gt_rules.spec import job_context
 from tools import plan
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 REAL_VALUES = {
     "${InputBucket}": "gtlab-dev-storage-input-abc",
@@ -55,7 +58,11 @@ def test_plan_prints_a_summary_and_a_cost_estimate(
     assert plan.main(["--env", "dev", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "- fashion: image_classification -> job gtlab-dev-fashion-" in out
-    assert "cost for 1000 objects" in out and "$80.00" in out
+    # The dev jobs label the sample data, so their counts are known (tests/unit/test_plan_costs.py).
+    images = len(list((REPO_ROOT / "sample_data" / "fashion").glob("*.png")))
+    assert f"cost: ${images * Decimal('0.08'):.2f} (Ground Truth" in out
+    assert f"for {images} objects, counted in sample_data/fashion/" in out
+    assert "Total for dev: $" in out and "Budget: $5.00 a month" in out
 
 
 def test_plan_fails_with_the_synth_message_on_invalid_config(

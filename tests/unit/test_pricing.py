@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 
 from gt_rules.errors import RuleViolation
-from gt_rules.pricing import DEFAULT_FEE_TIERS, estimate_job_cost, price_to_usd_amount, tiered_fee
+from gt_rules.pricing import (
+    DEFAULT_FEE_TIERS,
+    estimate_environment_cost,
+    estimate_job_cost,
+    price_to_usd_amount,
+    tiered_fee,
+)
 from gt_rules.spec import JobSpec
 
 
@@ -47,6 +53,9 @@ def test_tiers_must_end_unbounded() -> None:
         tiered_fee(20, [(10, Decimal("0.08"))])
 
 
+MTURK_SPEC = {"kind": "mturk", "price_usd": "0.036"}
+
+
 def spec(**extra: object) -> JobSpec:
     base: dict[str, object] = {"name": "fashion", "task_type": "image_classification"}
     base.update(extra)
@@ -55,7 +64,11 @@ def spec(**extra: object) -> JobSpec:
 
 def test_fashion_private_job() -> None:
     estimate = estimate_job_cost(spec(workforce={"kind": "private", "team": "t"}, workers_per_object=1), 20)
-    assert (estimate.gt_fee, estimate.mturk_fee, estimate.total) == (Decimal("1.60"), 0, Decimal("1.60"))
+    assert (estimate.gt_fee, estimate.mturk_fee, estimate.total) == (
+        Decimal("1.60"),
+        Decimal(0),
+        Decimal("1.60"),
+    )
     assert any("no per-object workforce charge" in n for n in estimate.notes)
     assert any("first 500 objects" in n for n in estimate.notes)
 
@@ -94,3 +107,21 @@ def test_stopping_conditions_cap_the_billed_objects() -> None:
 def test_custom_tiers_from_config() -> None:
     tiers = [(10, Decimal("1")), (None, Decimal("0.5"))]
     assert estimate_job_cost(spec(), 30, tiers).gt_fee == Decimal("20.00")
+
+
+def test_the_environment_total_counts_every_jobs_objects_in_one_set_of_tiers() -> None:
+    tiers = [(10, Decimal("1")), (None, Decimal("0.5"))]
+    jobs = [estimate_job_cost(spec(), 8, tiers), estimate_job_cost(spec(workforce=MTURK_SPEC), 8, tiers)]
+    assert [job.billed_objects for job in jobs] == [8, 8]
+    total = estimate_environment_cost(jobs, tiers)
+    # 16 objects: 10 at $1 and 6 at $0.50, where the two jobs alone would each pay $8.
+    assert total.objects == 16 and total.gt_fee == Decimal("13.00")
+    assert total.gt_fee < sum(job.gt_fee for job in jobs)
+    assert total.mturk_fee == jobs[1].mturk_fee > 0
+    assert total.total == total.gt_fee + total.mturk_fee
+
+
+def test_the_billed_objects_follow_the_stopping_conditions() -> None:
+    capped = estimate_job_cost(spec(stopping={"max_human_labeled_object_count": 10}), 100)
+    assert capped.billed_objects == 10
+    assert estimate_environment_cost([capped]).objects == 10

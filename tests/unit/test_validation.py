@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from gt_rules.errors import Violation
+from gt_rules.errors import MISSING, Violation, did_you_mean, nearest
 from gt_rules.limits import MIN_OBJECTS_FOR_AUTOMATED_LABELING
 from gt_rules.project import JOB_TAG_KEY
 from gt_rules.spec import JobSpec
@@ -23,7 +24,7 @@ from .test_request import TEAM, valid_spec
 DELETE = object()
 PII = "FreeOfPersonallyIdentifiableInformation"
 MTURK = {"kind": "mturk", "price_usd": "0.036", "content_classifiers": [PII]}
-BOXES: JobSpec = {**valid_spec("bounding_box"), "name": "boxes"}  # type: ignore[typeddict-item]
+BOXES: JobSpec = {**valid_spec("bounding_box"), "name": "boxes"}
 
 
 def build(base: str, changes: dict[str, Any]) -> JobSpec:
@@ -37,7 +38,7 @@ def build(base: str, changes: dict[str, Any]) -> JobSpec:
             del target[last]
         else:
             target[last] = value
-    return spec  # type: ignore[no-any-return]
+    return spec
 
 
 def check(
@@ -53,7 +54,7 @@ class Case:
     field: str
     value: Any
     fragment: str
-    others: dict[str, JobSpec] = field(default_factory=dict)
+    others: dict[str, JobSpec] = dataclasses.field(default_factory=dict)
     region: str = "us-east-1"
 
 
@@ -387,7 +388,7 @@ CASES = {
         {"workforce.team": "nobody"},
         "workforce.team",
         "nobody",
-        "names no private team",
+        "must name a team of this environment",
     ),
     "mturk-not-for-video-frames": Case(
         "video_object_tracking",
@@ -746,3 +747,52 @@ def test_validate_job_name_part(name: str, valid: bool) -> None:
     assert (found == []) is valid
     if not valid:
         assert found[0].field == "name" and found[0].value == name
+
+
+# --- reported once, with suggestions -------------------------------------------------------------
+
+
+def test_the_region_is_checked_only_when_the_caller_passes_it() -> None:
+    spec = valid_spec("image_classification")
+    assert validate_job_spec(spec, private_teams={TEAM}, other_jobs={}) == []
+    (violation,) = validate_job_spec(spec, region="us-west-1", private_teams={TEAM}, other_jobs={})
+    assert violation.field == "region"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "suggestion"),
+    [
+        ({"task_type": "bounding_bx"}, "task_type", "bounding_box"),
+        ({"workers_per_objekt": 1}, "workers_per_objekt", "workers_per_object"),
+        ({"input.data_typ": "images"}, "input.data_typ", "data_type"),
+        ({"input.kind": "manifset"}, "input.kind", "manifest"),
+        ({"workforce.kind": "Private"}, "workforce.kind", "private"),
+        ({"workforce.team": TEAM.upper()}, "workforce.team", TEAM),
+        ({"input.selection": {"mode": "filtre"}}, "input.selection.mode", "filter"),
+    ],
+)
+def test_a_misspelt_name_or_value_gets_the_nearest_valid_one(
+    changes: dict[str, Any], field: str, suggestion: str
+) -> None:
+    (violation,) = check(build("image_classification", changes))
+    assert violation.field == field
+    assert violation.rule.endswith(f"; did you mean `{suggestion}`?")
+
+
+def test_a_job_read_by_a_misspelt_name_gets_the_nearest_job() -> None:
+    spec = build("bounding_box_verification", {"input": {"kind": "job_output", "job": "box"}})
+    (violation,) = check(spec, others={"boxes": BOXES})
+    assert violation.field == "input.job" and violation.rule.endswith("did you mean `boxes`?")
+
+
+def test_no_suggestion_when_nothing_is_near() -> None:
+    assert nearest("zzz", ["private", "mturk", "vendor"]) is None
+    assert did_you_mean("zzz", ["private"]) == ""
+    assert did_you_mean("private", ["private"]) == ""  # the value itself is no suggestion
+    assert nearest("KMS", ["s3_managed", "kms"]) == "kms"  # only the letter case differs
+
+
+def test_a_missing_value_reads_as_missing_and_survives_copies() -> None:
+    violation = Violation("title", MISSING, "every job needs a title")
+    assert str(violation) == "title is missing: every job needs a title"
+    assert copy.deepcopy(violation).value is MISSING
