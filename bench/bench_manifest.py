@@ -101,7 +101,9 @@ def parse_page(xml: bytes) -> dict[str, object]:
 def listed_keys(xml_pages: Iterable[bytes]) -> Iterator[list[str]]:
     """Keys page by page, as the manifest Lambda takes them from the paginator."""
     for xml in xml_pages:
-        yield [str(obj["Key"]) for obj in parse_page(xml)["Contents"]]  # type: ignore[index, union-attr]
+        contents = parse_page(xml)["Contents"]
+        assert isinstance(contents, list)
+        yield [str(obj["Key"]) for obj in contents]
 
 
 def botocore_parse_seconds(xml_pages: list[bytes]) -> float | None:

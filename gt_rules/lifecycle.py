@@ -1,6 +1,6 @@
-"""Labeling job states (§8.1) and what each means for create, delete and the reaper, plus the
-labeling-job custom resource's decisions (retry, adopt, keep, stop), so its handler only calls AWS.
-"""
+"""Labeling job states (docs/ground-truth.md#job-lifecycle) and what each means for create, delete and the
+reaper, plus the labeling-job custom resource's decisions (retry, adopt, keep, stop), so its handler only
+calls AWS."""
 
 from __future__ import annotations
 
@@ -19,17 +19,18 @@ RUNNING_STATUSES = (INITIALIZING, IN_PROGRESS)
 
 
 def needs_stop(status: str) -> bool:
-    """Stop only what is running; StopLabelingJob on a settled job is at best a no-op (§8.2)."""
+    """Stop only what is running; StopLabelingJob on a settled job is at best a no-op
+    (docs/ground-truth.md#stop-and-delete)."""
     return status in RUNNING_STATUSES
 
 
 # --- Custom-resource decisions (create, is_complete, update, delete); the handler only calls AWS. ---
 
-# A freshly created execution role is often not usable for a minute or two, and CreateLabelingJob
-# then answers ValidationException naming the role ("Could not assume role <arn> ..."); Terraform
-# retries that error during IAM propagation (docs/ground-truth.md#iam-execution-role). Only that
-# form is retried: any other ValidationException is a bad request that fails at once.
-# 8 attempts with delays 2, 4, 8, 16, 30, 30, 30 s: about two minutes before giving up.
+# A freshly created execution role is often not usable for a minute or two, and CreateLabelingJob then answers
+# ValidationException naming the role ("Could not assume role <arn> ..."); Terraform retries that error during
+# IAM propagation (docs/ground-truth.md#iam-execution-role). Only that form is retried: any other
+# ValidationException is a bad request that fails at once. 8 attempts with delays 2, 4, 8, 16, 30, 30, 30 s:
+# about two minutes before giving up.
 CREATE_ATTEMPTS = 8
 CREATE_BASE_DELAY_SECONDS = 2.0
 CREATE_MAX_DELAY_SECONDS = 30.0
@@ -53,8 +54,8 @@ class JobFailed(RuntimeError):
         if status == FAILED:
             why = failure_reason or "no FailureReason given"
         else:
-            # Names are unique forever (§8.2): a deterministic name that is already Stopped can
-            # only be reused by changing the definition or bumping `revision`.
+            # Names are unique forever (docs/ground-truth.md#stop-and-delete): a deterministic name that is
+            # already Stopped can only be reused by changing the definition or bumping `revision`.
             why = "stopped before it started; change the job or bump its `revision` to launch a new one"
             if failure_reason:
                 why += f" ({failure_reason})"
@@ -103,7 +104,8 @@ def is_not_found(code: str, message: str) -> bool:
 
 
 def same_job_name(a: str, b: str) -> bool:
-    """Job names are unique case-insensitively (§1.1), so compare them that way."""
+    """Job names are unique case-insensitively (docs/ground-truth.md#create-labeling-job), so compare them
+    that way."""
     return a.casefold() == b.casefold()
 
 
@@ -119,5 +121,6 @@ def is_job_name(physical_id: str) -> bool:
 
 
 def output_manifest_uri(s3_output_path: str, job_name: str) -> str:
-    """Where the final output manifest lands: <S3OutputPath>/<job>/manifests/output/output.manifest (§5.1)."""
+    """Where the final output manifest lands: <S3OutputPath>/<job>/manifests/output/output.manifest
+    (docs/ground-truth.md#output-layout)."""
     return f"{s3_output_path.rstrip('/')}/{job_name}/manifests/output/output.manifest"

@@ -1,4 +1,4 @@
-"""Physical labeling-job names (§1.1, §8.2).
+"""Physical labeling-job names (docs/ground-truth.md#create-labeling-job, #stop-and-delete).
 
 Jobs cannot be deleted and their names are unique forever, case-insensitively, in an account and
 Region. So every physical name is lowercase and ends with a digest of the whole job spec: an

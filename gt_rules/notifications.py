@@ -1,8 +1,7 @@
 """Readable SNS messages about labeling jobs: subject rules, links, the job-state notification.
 
-Pure formatting: the job notifier Lambda and the reaper hand in what they read from AWS and get back
-a subject and a body. Field names follow DescribeLabelingJob (§8.1).
-"""
+Pure formatting: the job notifier Lambda and the reaper hand in what they read from AWS and get back a subject
+and a body. Field names follow DescribeLabelingJob (docs/ground-truth.md#job-lifecycle)."""
 
 from __future__ import annotations
 
@@ -51,9 +50,9 @@ def clip_body(body: str) -> str:
 def parse_job_arn(arn: str) -> tuple[str, str] | None:
     """(region, job name) from a labeling-job ARN, or None when `arn` is not one.
 
-    SageMaker writes resource names in ARNs in lower case, so the name may differ in case from the
-    one the job was created with (names are unique case-insensitively, §1.1, so it still identifies it).
-    """
+    SageMaker writes resource names in ARNs in lower case, so the name may differ in case from the one the job
+    was created with (names are unique case-insensitively, docs/ground-truth.md#create-labeling-job, so it
+    still identifies it)."""
     match = _JOB_ARN_RE.fullmatch(arn.strip())
     if not match:
         return None
@@ -84,12 +83,13 @@ def _manifest_line(job_name: str, status: str, description: Mapping[str, Any] | 
     s3_output_path = (description.get("OutputConfig") or {}).get("S3OutputPath")
     if not s3_output_path:
         return "Output manifest: unknown (no output path in the job's details)"
-    # The §5.1 layout; without a trailing "/" on S3OutputPath it is UNVERIFIED (§1.1) and assumed the same.
+    # The docs/ground-truth.md#output-layout layout; without a trailing "/" on S3OutputPath it is UNVERIFIED
+    # (docs/ground-truth.md#create-labeling-job) and assumed the same.
     expected = lifecycle.output_manifest_uri(s3_output_path, job_name)
     if status == lifecycle.COMPLETED:
         return f"Output manifest: {expected}"
-    # Stopped jobs keep what was labeled so far (§8.2); whether a failed one writes a manifest is
-    # not documented, so say where it would be rather than that it is there.
+    # Stopped jobs keep what was labeled so far (docs/ground-truth.md#stop-and-delete); whether a failed one
+    # writes a manifest is not documented, so say where it would be rather than that it is there.
     return f"Output manifest: {expected} (expected location; present only if labels were written)"
 
 

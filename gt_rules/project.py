@@ -6,9 +6,11 @@ PROJECT_TAG_KEY = "gt-labeling-stack:project"
 ENVIRONMENT_TAG_KEY = "gt-labeling-stack:environment"
 JOB_TAG_KEY = "gt-labeling-stack:job"
 
-# §5.1: one log stream per job name in this group, created by Ground Truth, not by us.
+# docs/ground-truth.md#output-layout: one log stream per job name in this group, created by Ground Truth, not
+# by us.
 LABELING_JOB_LOG_GROUP = "/aws/sagemaker/LabelingJobs"
-# §8.2: streaming jobs create an SQS queue `GroundTruth-<job name>` that stopping leaves behind.
+# docs/ground-truth.md#stop-and-delete: streaming jobs create an SQS queue `GroundTruth-<job name>` that
+# stopping leaves behind.
 STREAMING_QUEUE_PREFIX = "GroundTruth-"
 
 

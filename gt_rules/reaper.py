@@ -68,7 +68,8 @@ def environment_jobs(summaries: Iterable[Mapping[str, Any]], name_prefix: str) -
     jobs: list[dict[str, Any]] = []
     for summary in summaries:
         name = str(summary.get("LabelingJobName", ""))
-        # Job names are unique case-insensitively (§1.1), so that is how duplicates are spotted.
+        # Job names are unique case-insensitively (docs/ground-truth.md#create-labeling-job), so that is how
+        # duplicates are spotted.
         if not is_environment_job(name, name_prefix) or name.lower() in seen:
             continue
         seen.add(name.lower())

@@ -1,14 +1,14 @@
 """Regions where Ground Truth runs and the AWS accounts that own its built-in resources.
 
-Source: shared/reference/ground-truth-api.md §2.1-§2.4 (botocore's SageMaker model lists 276 PRE-
-and 277 ACS- ARNs, one account per Region; us-west-1, GovCloud and China are not among them).
-"""
+Source: shared/reference/ground-truth-api.md docs/ground-truth.md#lambda-arns, #mturk (botocore's SageMaker
+model lists 276 PRE- and 277 ACS- ARNs, one account per Region; us-west-1, GovCloud and China are not among
+them)."""
 
 from __future__ import annotations
 
 from .errors import Violation
 
-# Region -> account that owns the PRE-<Suffix> and ACS-<Suffix> Lambdas (§2.1).
+# Region -> account that owns the PRE-<Suffix> and ACS-<Suffix> Lambdas (docs/ground-truth.md#lambda-arns).
 GT_LAMBDA_ACCOUNTS: dict[str, str] = {
     "us-east-1": "432418664414",
     "us-east-2": "266458841044",
@@ -26,7 +26,7 @@ GT_LAMBDA_ACCOUNTS: dict[str, str] = {
 
 SUPPORTED_REGIONS: tuple[str, ...] = tuple(sorted(GT_LAMBDA_ACCOUNTS))
 
-# The same account in every Region (§1.5, §2.3, §2.4).
+# The same account in every Region (docs/ground-truth.md#automated-labeling, #worker-ui, #mturk).
 HUMAN_TASK_UI_ACCOUNT = "394669845002"
 PUBLIC_WORKTEAM_ACCOUNT = "394669845002"
 ALGORITHM_SPEC_ACCOUNT = "027400017018"

@@ -1,4 +1,5 @@
-"""The exact CreateLabelingJob request for a validated job spec, plus the files it points at (§1, §1.4).
+"""The exact CreateLabelingJob request for a validated job spec, plus the files it points at
+(docs/ground-truth.md#create-labeling-job, #example-request).
 
 `plan_job` assumes `validate_job_spec` passed; it raises RuleViolation only when the deploy
 context lacks something it needs. It never checks context values with patterns, so `make plan`
@@ -30,12 +31,14 @@ from .task_types import (
 )
 from .templates import label_category_config, worker_template
 
-OUTPUT_PREFIX = "labels/"  # S3OutputPath ends with a slash, as in every AWS example (§1.1)
+# S3OutputPath ends with a slash, as in every AWS example (docs/ground-truth.md#create-labeling-job)
+OUTPUT_PREFIX = "labels/"
 JOB_CONFIG_PREFIX = "job-config/"
 LABEL_CATEGORIES_FILE = "label-categories.json"
 TEMPLATE_FILE = "template.liquid"
-# Console defaults for how long a task stays on offer (§1.3): MTurk 6 h; private/vendor 10 days,
-# the console's value seen in the seed walk-throughs (the API's own default is 30 days).
+# Console defaults for how long a task stays on offer (docs/ground-truth.md#human-task-config): MTurk 6 h;
+# private/vendor 10 days, the console's value seen in the seed walk-throughs (the API's own default is 30
+# days).
 DEFAULT_AVAILABILITY_MTURK = 21_600
 DEFAULT_AVAILABILITY = 864_000
 
@@ -67,7 +70,7 @@ def output_path(output_bucket: str) -> str:
 
 
 def plan_output_manifest_uri(output_bucket: str, job_name: str) -> str:
-    """Where Ground Truth writes the final manifest (§5.1)."""
+    """Where Ground Truth writes the final manifest (docs/ground-truth.md#output-layout)."""
     return output_manifest_uri(output_path(output_bucket), job_name)
 
 
@@ -120,7 +123,8 @@ def _human_task_config(
         custom: Mapping[str, Any] = spec.get("custom") or {}
         pre, acs = str(custom.get("pre_lambda_arn")), str(custom.get("acs_lambda_arn"))
     else:
-        # Optional in the schema since botocore 1.35.26, but every AWS example sends them (§1.3).
+        # Optional in the schema since botocore 1.35.26, but every AWS example sends them
+        # (docs/ground-truth.md#human-task-config).
         pre, acs = pre_acs_arns(task_type.key, region, partition)
     config["PreHumanTaskLambdaArn"] = pre
     config["TaskKeywords"] = list(spec.get("keywords") or task_type.default_keywords)
@@ -195,8 +199,9 @@ def plan_job(spec: JobSpec, ctx: DeployContext) -> JobPlan:
     input_config: dict[str, Any] = {
         "DataSource": {"S3DataSource": {"ManifestS3Uri": _required(ctx, "manifest_uri")}}
     }
-    # Order kept, duplicates dropped. MTurk needs the PII-free flag (§1.1); validation insists on
-    # it rather than asserting it here on the user's behalf.
+    # Order kept, duplicates dropped. MTurk needs the PII-free flag
+    # (docs/ground-truth.md#create-labeling-job); validation insists on it rather than asserting it here on
+    # the user's behalf.
     classifiers = list(dict.fromkeys(str(c) for c in workforce.get("content_classifiers") or []))
     if classifiers:
         input_config["DataAttributes"] = {"ContentClassifiers": classifiers}

@@ -1,4 +1,5 @@
-"""Check a request against botocore's SageMaker model: what botocore itself skips client-side (§1.1).
+"""Check a request against botocore's SageMaker model: what botocore itself skips client-side
+(docs/ground-truth.md#create-labeling-job).
 
 botocore validates `required`, types and `min` only; the service rejects the rest (max lengths,
 numeric maxima, patterns, enums) much later and less readably. This walker checks all of them.
@@ -7,8 +8,8 @@ botocore lazily (it is on the Lambda runtime and in the dev venv).
 
 The model's patterns are Java regexes, fully matched. Translation to Python `re`:
 - `\\p{L}`, `\\p{N}`, `\\p{Z}`, `\\p{M}`, `\\p{P}`, `\\p{S}`, `\\p{C}` (Unicode general categories) become
-  explicit code-point ranges built from `unicodedata`; `\\p{Alnum}` and the other POSIX names become
-  their ASCII sets (Java's default);
+explicit code-point ranges built from `unicodedata`; `\\p{Alnum}` and the other POSIX names become
+their ASCII sets (Java's default);
 - a surrogate pair written as two `\\u` escapes becomes the one code point Java means;
 - `.` becomes "any character but a line terminator", as in Java;
 - `\\d`, `\\w`, `\\s` are ASCII in Java by default, so patterns compile with `re.ASCII`.

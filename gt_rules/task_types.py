@@ -1,4 +1,6 @@
-"""Every Ground Truth task type this project can launch, as one table (§1.2, §1.3, §1.5, §2, §3.1, §8.3).
+"""Every Ground Truth task type this project can launch, as one table
+(docs/ground-truth.md#label-attribute-name, #human-task-config, #automated-labeling, #task-types,
+#label-category-config, #pricing).
 
 Everything that differs between task types lives here, so validation, the request builder, the
 templates and the manifest writer read the same facts. Standard library only.
@@ -26,7 +28,8 @@ from .regions import (
     region_violations,
 )
 
-# Binary objects are referenced (`source-ref`), text is inlined (`source`) (§4.1).
+# Binary objects are referenced (`source-ref`), text is inlined (`source`)
+# (docs/ground-truth.md#input-manifest).
 DATA_TYPE_MANIFEST_KEY: dict[str, str] = {
     "images": "source-ref",
     "videos": "source-ref",
@@ -36,14 +39,14 @@ DATA_TYPE_MANIFEST_KEY: dict[str, str] = {
 }
 INPUT_KINDS = ("prefix", "manifest", "job_output")
 
-# §1.3: 8 h for custom, image and text tasks; 30 days for video frame and 3D point cloud. The API
-# text prints "2952,000", a typo for 2,592,000. CONFLICT: DG:sms-video-overview says 7 days for
-# video frame; we allow the API reference's 30 days and leave the shorter limit to the service.
+# docs/ground-truth.md#human-task-config: 8 h for custom, image and text tasks; 30 days for video frame and 3D
+# point cloud. The API text prints "2952,000", a typo for 2,592,000. CONFLICT: DG:sms-video-overview says 7
+# days for video frame; we allow the API reference's 30 days and leave the shorter limit to the service.
 MAX_TASK_TIME_TEMPLATE = 28_800
 MAX_TASK_TIME_LONG = 2_592_000
 MIN_TASK_TIME = 30
 
-# §8.3, BC:PublicWorkforceTaskPrice (USD per worker per task).
+# docs/ground-truth.md#pricing, BC:PublicWorkforceTaskPrice (USD per worker per task).
 _GENERAL_PRICES = tuple(
     Decimal(p)
     for p in (
@@ -55,7 +58,7 @@ _BOUNDING_BOX_PRICES = _GENERAL_PRICES[2:]  # 0.036 .. 1.200
 _SEMANTIC_SEGMENTATION_PRICES = tuple(Decimal(p) for p in ("0.840", "0.960", "1.080", "1.200"))
 
 MAX_LABEL_LENGTH = 256
-MAX_LABEL_LENGTH_2020 = 16  # §2.5: video frame and 3D label names
+MAX_LABEL_LENGTH_2020 = 16  # docs/ground-truth.md#video-and-point-cloud: video frame and 3D label names
 
 
 @dataclass(frozen=True)
@@ -65,27 +68,32 @@ class TaskType:
     key: str
     display_name: str
     family: str  # "image" | "text" | "video" | "video_frame" | "point_cloud" | "custom"
-    lambda_suffix: str | None  # PRE-<suffix> / ACS-<suffix> (§2.1); None: custom brings its own
-    ui: str  # "template" (UiTemplateS3Uri) | "human_task_ui" (HumanTaskUiArn) (§2.3)
-    human_task_ui_name: str | None  # §2.3, NER/video frame/3D only
-    crowd_element: str | None  # the Crowd HTML element our generated template uses (§3.2)
+    # PRE-<suffix> / ACS-<suffix> (docs/ground-truth.md#lambda-arns); None: custom brings its own
+    lambda_suffix: str | None
+    # "template" (UiTemplateS3Uri) | "human_task_ui" (HumanTaskUiArn) (docs/ground-truth.md#worker-ui)
+    ui: str
+    human_task_ui_name: str | None  # docs/ground-truth.md#worker-ui, NER/video frame/3D only
+    # the Crowd HTML element our generated template uses (docs/ground-truth.md#worker-templates)
+    crowd_element: str | None
     manifest_key: str  # "source-ref" | "source"; custom: by its data type
-    lan_must_end_with_ref: bool  # §1.2
-    max_task_time_limit_seconds: int  # §1.3
-    min_labels: int  # §3.1
-    max_labels: int | None  # API quota, None = unlimited (§3.1)
+    lan_must_end_with_ref: bool  # docs/ground-truth.md#label-attribute-name
+    max_task_time_limit_seconds: int  # docs/ground-truth.md#human-task-config
+    min_labels: int  # docs/ground-truth.md#label-category-config
+    max_labels: int | None  # API quota, None = unlimited (docs/ground-truth.md#label-category-config)
     max_labels_with_auto_labeling: int | None  # semantic segmentation: 20 with auto-labeling
     console_max_labels: int | None  # the console's lower limit, for messages and warnings
     max_label_length: int
-    max_objects: int  # §4.1 input dataset quota
-    auto_labeling_algorithm: str | None  # §1.5; None where automated labeling is not allowed
-    mturk_price_points: tuple[Decimal, ...] | None  # §8.3; None where MTurk is not allowed
+    max_objects: int  # docs/ground-truth.md#input-manifest input dataset quota
+    # docs/ground-truth.md#automated-labeling; None where automated labeling is not allowed
+    auto_labeling_algorithm: str | None
+    # docs/ground-truth.md#pricing; None where MTurk is not allowed
+    mturk_price_points: tuple[Decimal, ...] | None
     input_kinds: tuple[str, ...]  # which InputSpec kinds the type accepts
     prefix_data_types: tuple[str, ...]  # data types it accepts from a prefix
     label_config_kind: str  # "2018" (2018-11-28 schema) | "2020" (2020-03-01 video frame/3D schema)
     is_audit: bool  # verification or adjustment of an earlier job's labels
     audit_of: tuple[str, ...]  # task types whose output an audit job reads
-    default_workers_per_object: int  # console default (§1.3)
+    default_workers_per_object: int  # console default (docs/ground-truth.md#human-task-config)
     default_task_time_limit_seconds: int
     default_keywords: tuple[str, ...]
 
@@ -107,7 +115,8 @@ class TaskType:
 
 
 _ALL_KINDS = INPUT_KINDS
-_AUDIT_KINDS = ("manifest", "job_output")  # audit jobs need the earlier labels in each line (§4.1)
+# audit jobs need the earlier labels in each line (docs/ground-truth.md#input-manifest)
+_AUDIT_KINDS = ("manifest", "job_output")
 _TEXT_TYPES = ("text_objects", "text_lines", "csv_rows")
 
 
@@ -132,6 +141,8 @@ def _t(
     console_max: int | None = None,
 ) -> TaskType:
     long_running = family in ("video_frame", "point_cloud")
+    kinds: tuple[str, ...]
+    data_types: tuple[str, ...]
     if family == "text":
         kinds, data_types, key_name = _ALL_KINDS, _TEXT_TYPES, "source"
     elif family == "video":
@@ -139,7 +150,8 @@ def _t(
     elif family == "custom":
         kinds, data_types, key_name = _ALL_KINDS, tuple(DATA_TYPE_EXTENSIONS), "source-ref"
     elif long_running or audit_of:
-        # Video frames and point clouds need sequence/frame manifests we do not generate (§2.5).
+        # Video frames and point clouds need sequence/frame manifests we do not generate
+        # (docs/ground-truth.md#video-and-point-cloud).
         kinds, data_types, key_name = _AUDIT_KINDS, (), "source-ref"
     else:
         kinds, data_types, key_name = _ALL_KINDS, ("images",), "source-ref"
@@ -183,11 +195,11 @@ _POD = ("point_cloud_object_detection", "point_cloud_object_detection_adjustment
 _POT = ("point_cloud_object_tracking", "point_cloud_object_tracking_adjustment")
 _PSS = ("point_cloud_semantic_segmentation", "point_cloud_semantic_segmentation_adjustment")
 
-# Workers per object: console defaults from DG:sms-annotation-consolidation for image/text
-# classification (3), bounding box (5), semantic segmentation (3) and NER (3); the others follow
-# their family (UNVERIFIED). Price lists: §8.3 names bounding box, semantic segmentation and
-# "image classification, text classification, custom"; multi-label, NER, verification and
-# adjustment are not listed and take the list of their UI's family (UNVERIFIED).
+# Workers per object: console defaults from DG:sms-annotation-consolidation for image/text classification (3),
+# bounding box (5), semantic segmentation (3) and NER (3); the others follow their family (UNVERIFIED). Price
+# lists: docs/ground-truth.md#pricing names bounding box, semantic segmentation and "image classification,
+# text classification, custom"; multi-label, NER, verification and adjustment are not listed and take the list
+# of their UI's family (UNVERIFIED).
 _TABLE: tuple[TaskType, ...] = (
     _t("image_classification", "Image classification (single label)", "image", "ImageMultiClass",
        element="crowd-image-classifier", min_labels=2, algorithm="image-classification",
@@ -195,7 +207,8 @@ _TABLE: tuple[TaskType, ...] = (
     _t("image_classification_multilabel", "Image classification (multi-label)", "image",
        "ImageMultiClassMultiLabel", element="crowd-image-classifier-multi-select", min_labels=2,
        max_labels=50, keywords=("image", "classification"), console_max=50),
-    # CONFLICT (§3.1): the quota table says 50 bounding-box labels, element docs say 10.
+    # CONFLICT (docs/ground-truth.md#label-category-config): the quota table says 50 bounding-box labels,
+    # element docs say 10.
     _t("bounding_box", "Bounding box", "image", "BoundingBox", element="crowd-bounding-box",
        max_labels=50, algorithm="object-detection", prices=_BOUNDING_BOX_PRICES, workers=5,
        keywords=("image", "object detection", "bounding box"), console_max=50),
@@ -209,7 +222,8 @@ _TABLE: tuple[TaskType, ...] = (
     _t("bounding_box_adjustment", "Bounding box adjustment", "image", "AdjustmentBoundingBox",
        element="crowd-bounding-box", max_labels=50, prices=_BOUNDING_BOX_PRICES, audit_of=_BB,
        workers=5, keywords=("image", "bounding box", "adjustment"), console_max=50),
-    # §1.2: the one segmentation job whose attribute name must NOT end with -ref.
+    # docs/ground-truth.md#label-attribute-name: the one segmentation job whose attribute name must NOT end
+    # with -ref.
     _t("semantic_segmentation_verification", "Semantic segmentation verification", "image",
        "VerificationSemanticSegmentation", element="crowd-image-classifier", audit_of=_SS,
        max_objects=MAX_OBJECTS_SEMANTIC_SEGMENTATION, keywords=("image", "verification"),
@@ -226,9 +240,10 @@ _TABLE: tuple[TaskType, ...] = (
        keywords=("text", "classification"), console_max=50),
     _t("named_entity_recognition", "Named entity recognition", "text", "NamedEntityRecognition",
        ui_name="NamedEntityRecognition", keywords=("text", "named entity recognition"), console_max=30),
-    # Video classification is a template task, not a "video frame" one, so §1.3 gives it neither
-    # limit explicitly: we apply the 8 h template limit (UNVERIFIED). MTurk is excluded only for
-    # video frame in §2.4; we still refuse it here to be safe (UNVERIFIED), as for all video.
+    # Video classification is a template task, not a "video frame" one, so
+    # docs/ground-truth.md#human-task-config gives it neither limit explicitly: we apply the 8 h template
+    # limit (UNVERIFIED). MTurk is excluded only for video frame in docs/ground-truth.md#mturk; we still
+    # refuse it here to be safe (UNVERIFIED), as for all video.
     _t("video_classification", "Video classification", "video", "VideoMultiClass",
        element="crowd-classifier", max_labels=30, prices=None, keywords=("video", "classification"),
        console_max=30),
@@ -242,8 +257,8 @@ _TABLE: tuple[TaskType, ...] = (
     _t("video_object_tracking_adjustment", "Video frame object tracking adjustment", "video_frame",
        "AdjustmentVideoObjectTracking", ui_name="VideoObjectTracking", ref=True, audit_of=_VOT,
        keywords=("video", "object tracking", "adjustment")),
-    # §1.2 lists 3D semantic segmentation and object tracking, not object detection, among the
-    # types whose attribute name must end with -ref; we follow the list literally.
+    # docs/ground-truth.md#label-attribute-name lists 3D semantic segmentation and object tracking, not object
+    # detection, among the types whose attribute name must end with -ref; we follow the list literally.
     _t("point_cloud_object_detection", "3D point cloud object detection", "point_cloud",
        "3DPointCloudObjectDetection", ui_name="PointCloudObjectDetection",
        keywords=("point cloud", "object detection")),
@@ -263,7 +278,8 @@ _TABLE: tuple[TaskType, ...] = (
        "point_cloud", "Adjustment3DPointCloudSemanticSegmentation",
        ui_name="PointCloudSemanticSegmentation", ref=True, audit_of=_PSS,
        keywords=("point cloud", "segmentation", "adjustment")),
-    # Custom: the user's template and PRE/ACS Lambdas; 8 h limit (§1.3); 1 worker by default.
+    # Custom: the user's template and PRE/ACS Lambdas; 8 h limit (docs/ground-truth.md#human-task-config); 1
+    # worker by default.
     _t("custom", "Custom", "custom", None, workers=1, keywords=("labeling",)),
 )  # fmt: skip
 
@@ -283,20 +299,21 @@ def unknown_task_type_violation(value: object, field: str = "task_type") -> Viol
 
 
 def manifest_object_bounds(task_type_key: str, *, automated_labeling: bool) -> tuple[int, int]:
-    """(fewest, most) items a job's input manifest may hold: the task type's object quota, and
-    automated labeling's minimum when it is on (docs/ground-truth.md#automated-labeling)."""
+    """(fewest, most) items a job's input manifest may hold: the task type's object quota, and automated
+    labeling's minimum when it is on (docs/ground-truth.md#automated-labeling)."""
     minimum = MIN_OBJECTS_FOR_AUTOMATED_LABELING if automated_labeling else 1
     return minimum, get_task_type(task_type_key).max_objects
 
 
 def needs_wide_cors(task_type_key: str) -> bool:
-    """Video frame and 3D point cloud tasks need the wider CORS rule on the input and output
-    buckets (docs/ground-truth.md#cors)."""
+    """Video frame and 3D point cloud tasks need the wider CORS rule on the input and output buckets
+    (docs/ground-truth.md#cors)."""
     return get_task_type(task_type_key).family in ("video_frame", "point_cloud")
 
 
 def default_label_attribute_name(task_type_key: str, job_name: str) -> str:
-    """The console's default: the job name, plus `-ref` where the type requires it (§1.2)."""
+    """The console's default: the job name, plus `-ref` where the type requires it
+    (docs/ground-truth.md#label-attribute-name)."""
     task_type = get_task_type(task_type_key)
     return f"{job_name}-ref" if task_type.lan_must_end_with_ref else job_name
 
@@ -319,7 +336,7 @@ def _require_region(region: str) -> str:
 
 
 def pre_acs_arns(task_type_key: str, region: str, partition: str = "aws") -> tuple[str, str]:
-    """AWS-owned PRE-/ACS- Lambda ARNs of a built-in type in `region` (§2.1)."""
+    """AWS-owned PRE-/ACS- Lambda ARNs of a built-in type in `region` (docs/ground-truth.md#lambda-arns)."""
     task_type = get_task_type(task_type_key)
     account = _require_region(region)
     if task_type.lambda_suffix is None:
@@ -331,7 +348,7 @@ def pre_acs_arns(task_type_key: str, region: str, partition: str = "aws") -> tup
 
 
 def human_task_ui_arn(task_type_key: str, region: str, partition: str = "aws") -> str:
-    """The AWS-provided worker UI of NER, video frame and 3D types (§2.3)."""
+    """The AWS-provided worker UI of NER, video frame and 3D types (docs/ground-truth.md#worker-ui)."""
     task_type = get_task_type(task_type_key)
     _require_region(region)
     if task_type.human_task_ui_name is None:
@@ -347,7 +364,8 @@ def human_task_ui_arn(task_type_key: str, region: str, partition: str = "aws") -
 
 
 def algorithm_spec_arn(task_type_key: str, region: str, partition: str = "aws") -> str:
-    """The automated-labeling algorithm ARN (§1.5); RuleViolation where it is not allowed."""
+    """The automated-labeling algorithm ARN (docs/ground-truth.md#automated-labeling); RuleViolation where it
+    is not allowed."""
     task_type = get_task_type(task_type_key)
     _require_region(region)
     if task_type.auto_labeling_algorithm is None:
@@ -368,6 +386,6 @@ def algorithm_spec_arn(task_type_key: str, region: str, partition: str = "aws") 
 
 
 def public_workteam_arn(region: str, partition: str = "aws") -> str:
-    """The Amazon Mechanical Turk work team (§2.4)."""
+    """The Amazon Mechanical Turk work team (docs/ground-truth.md#mturk)."""
     _require_region(region)
     return f"arn:{partition}:sagemaker:{region}:{PUBLIC_WORKTEAM_ACCOUNT}:workteam/public-crowd/default"

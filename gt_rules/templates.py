@@ -1,4 +1,5 @@
-"""Label category files (§3.1) and worker task templates in Crowd HTML + Liquid (§3.2).
+"""Label category files (docs/ground-truth.md#label-category-config) and worker task templates in Crowd HTML +
+Liquid (docs/ground-truth.md#worker-templates).
 
 Every user string (title, instructions, examples) is HTML-escaped and its Liquid delimiters are
 neutralised, so a label such as `30 km/h`, a quote or `<script>` shows as text and cannot inject
@@ -51,7 +52,8 @@ def paragraphs(text: str) -> str:
     return "".join("<p>" + "<br>".join(escape_text(line) for line in b.split("\n")) + "</p>" for b in blocks)
 
 
-# --- label category configuration (§3.1, §2.5) ----------------------------------------------------
+# --- label category configuration (docs/ground-truth.md#label-category-config, #video-and-point-cloud)
+# ----------------------------------------------------
 
 
 def label_category_config(spec: JobSpec) -> dict[str, Any]:
@@ -72,7 +74,8 @@ def label_category_config(spec: JobSpec) -> dict[str, Any]:
     if task_type.key == "named_entity_recognition":
         for entry, short in zip(entries, spec.get("label_short_names") or [], strict=False):
             entry["shortDisplayName"] = str(short)
-        # The NER UI shows these instructions; the docs say they must be here (§3.1).
+        # The NER UI shows these instructions; the docs say they must be here
+        # (docs/ground-truth.md#label-category-config).
         config["instructions"] = _instruction_block(spec)
     return config
 
@@ -109,7 +112,8 @@ def _example_html(example: Mapping[str, Any], *, liquid: bool) -> str:
         if uri.startswith("https://"):
             out.append(f'<img src="{escape_text(uri)}" alt="" style="max-width: 100%">')
         elif liquid:
-            # Private S3 images need a presigned URL (§3.2); the regex keeps quotes out of the literal.
+            # Private S3 images need a presigned URL (docs/ground-truth.md#worker-templates); the regex keeps
+            # quotes out of the literal.
             out.append(f'<img src="{{{{ \'{uri}\' | grant_read_access }}}}" alt="" style="max-width: 100%">')
     if example.get("label"):
         out.append(f"<strong>{escape_text(example['label'])}</strong>")
@@ -120,7 +124,8 @@ def _example_html(example: Mapping[str, Any], *, liquid: bool) -> str:
     return "".join(out)
 
 
-# --- worker templates (§3.2) ---------------------------------------------------------------------
+# --- worker templates (docs/ground-truth.md#worker-templates)
+# ---------------------------------------------------------------------
 
 
 def worker_template(spec: JobSpec) -> str | None:
@@ -142,7 +147,8 @@ def worker_template(spec: JobSpec) -> str | None:
     image_src = 'src="{{ task.input.taskObject | grant_read_access }}"'
     if task_type.family == "image":
         attributes.insert(0, image_src)
-    # Classifiers call their choices `categories`; drawing tools call them `labels` (§3.2).
+    # Classifiers call their choices `categories`; drawing tools call them `labels`
+    # (docs/ground-truth.md#worker-templates).
     choices = "labels" if element in ("crowd-bounding-box", "crowd-semantic-segmentation") else "categories"
     attributes.append(f'{choices}="{{{{ task.input.labels | to_json | escape }}}}"')
     name = _ANSWER_NAMES[element]
@@ -156,7 +162,8 @@ def worker_template(spec: JobSpec) -> str | None:
         else:
             attributes.append(f"initial-value='{_segmentation_value(audited)}'")
     if task_type.family == "text":
-        target = "{{ task.input.taskObject }}"  # Ground Truth auto-escapes output (§3.2)
+        # Ground Truth auto-escapes output (docs/ground-truth.md#worker-templates)
+        target = "{{ task.input.taskObject }}"
         body = f'    <classification-target style="white-space: pre-wrap">{target}</classification-target>\n'
     elif task_type.family == "video":
         source = '<source src="{{ task.input.taskObject | grant_read_access }}" type="video/%s">'
@@ -190,7 +197,8 @@ def _line(attribute: str) -> str:
 
 
 def _box_values(audited: str) -> str:
-    """Liquid that prints the earlier job's boxes as JSON objects (§5.2 bounding box output)."""
+    """Liquid that prints the earlier job's boxes as JSON objects (docs/ground-truth.md#output-manifest
+    bounding box output)."""
     class_map = f'{_line(audited + "-metadata")}["class-map"]'
     return (
         f"{{% for box in {_line(audited)}.annotations %}}{{% unless forloop.first %}},{{% endunless %}}"
@@ -202,7 +210,8 @@ def _box_values(audited: str) -> str:
 
 
 def _segmentation_value(audited: str) -> str:
-    """Liquid for the earlier mask and its colours (§5.2 semantic segmentation output)."""
+    """Liquid for the earlier mask and its colours (docs/ground-truth.md#output-manifest semantic segmentation
+    output)."""
     color_map = f'{_line(audited + "-metadata")}["internal-color-map"]'
     return (
         # A space between a JSON brace and a Liquid tag: `{{%` would open an output tag.

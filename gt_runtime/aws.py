@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -34,7 +35,7 @@ class Clients:
 
     def __call__(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = boto3.client(service, config=self._config)  # type: ignore[call-overload]
+            self._clients[service] = boto3.client(service, config=self._config)
         return self._clients[service]
 
     def use(self, service: str, client: Any) -> None:
@@ -59,7 +60,7 @@ def list_labeling_jobs(
         token: str | None = None
         while True:
             kwargs = {**request, "NextToken": token} if token else dict(request)
-            page = call_with_retries(lambda kw=kwargs: sagemaker.list_labeling_jobs(**kw), sleep=sleep)
+            page = call_with_retries(functools.partial(sagemaker.list_labeling_jobs, **kwargs), sleep=sleep)
             summaries.extend(page.get("LabelingJobSummaryList", []))
             token = page.get("NextToken")
             if not token:
@@ -86,9 +87,8 @@ def stop_labeling_job(sagemaker: Any, name: str, *, sleep: Sleep) -> tuple[str, 
     gt_rules.reaper's STOPPED, ALREADY_SETTLED and FAILED. Never raises.
 
     What StopLabelingJob answers for a job that settled in the meantime is not documented
-    (docs/ground-truth.md#job-lifecycle), so a refused stop of a job that no longer runs is
-    ALREADY_SETTLED, not a failure.
-    """
+    (docs/ground-truth.md#job-lifecycle), so a refused stop of a job that no longer runs is ALREADY_SETTLED,
+    not a failure."""
     try:
         call_with_retries(lambda: sagemaker.stop_labeling_job(LabelingJobName=name), sleep=sleep)
         return STOPPED, ""

@@ -1,4 +1,4 @@
-"""A monthly cost budget with actual and forecasted alerts (the seeds' "set a budget alert")."""
+"""A monthly cost budget with actual and forecasted alerts (the walk-throughs' "set a budget alert")."""
 
 from __future__ import annotations
 

@@ -18,8 +18,9 @@ KEY_USE_ACTIONS = [
     "kms:GenerateDataKeyWithoutPlaintext",
     "kms:DescribeKey",
 ]
-# Services that publish to our encrypted SNS topics: SageMaker (work team notices, §6.5) and
-# EventBridge (job state changes). The AWS-managed aws/sns key cannot admit them.
+# Services that publish to our encrypted SNS topics: SageMaker (work team notices,
+# docs/ground-truth.md#notifications) and EventBridge (job state changes). The AWS-managed aws/sns key cannot
+# admit them.
 PUBLISHING_SERVICES = ("sagemaker.amazonaws.com", "events.amazonaws.com")
 
 

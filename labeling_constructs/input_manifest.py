@@ -1,4 +1,5 @@
-"""Input manifests written from an S3 prefix: the console's "automated data setup" (§4.3) as code."""
+"""Input manifests written from an S3 prefix: the console's "automated data setup"
+(docs/ground-truth.md#automated-data-setup) as code."""
 
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ class InputManifestProvider(Construct):
             # ours is answered by the framework; the handler stops itself before this.
             on_event_timeout_seconds=MANIFEST_FUNCTION_TIMEOUT_SECONDS,
             memory_size=MEMORY_MIB,
-            # The manifest is staged in /tmp: 100,000 text items of up to 20,000 characters can
-            # reach about 2 GB (docs/ground-truth.md#input-manifest). Billed only while it runs.
+            # The manifest is staged in /tmp: 100,000 text items of up to 20,000 characters can reach about 2
+            # GB (docs/ground-truth.md#input-manifest). Billed only while it runs.
             ephemeral_storage_mib=4096,
         )
         function = self.handlers.on_event

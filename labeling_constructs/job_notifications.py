@@ -1,5 +1,5 @@
-"""Job-state emails: an EventBridge rule on Ground Truth job state changes of this environment,
-a notifier that turns them into readable messages, and the job-owner topic (§8.1)."""
+"""Job-state emails: an EventBridge rule on Ground Truth job state changes of this environment, a notifier
+that turns them into readable messages, and the job-owner topic (docs/ground-truth.md#job-lifecycle)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Labeling jobs as custom resources: one Provider per stack, one resource per configured job.
 
-There is no AWS::SageMaker::LabelingJob in CloudFormation (§6.6), hence the custom resource.
-"""
+There is no AWS::SageMaker::LabelingJob in CloudFormation (docs/ground-truth.md#cloudformation-resources),
+hence the custom resource."""
 
 from __future__ import annotations
 
@@ -133,8 +133,8 @@ class LabelingJob(Construct):
                 LabelingJobProperties.SPEC_JSON: json.dumps(spec, sort_keys=True),
                 LabelingJobProperties.CONTEXT: dict(context),
             },
-            # Jobs cannot be deleted (docs/ground-truth.md#job-lifecycle); Delete stops a running
-            # one, and never fails.
+            # Jobs cannot be deleted (docs/ground-truth.md#job-lifecycle); Delete stops a running one, and
+            # never fails.
             removal_policy=cdk.RemovalPolicy.DESTROY,
             service_timeout=cdk.Duration.seconds(SERVICE_TIMEOUT_SECONDS),
         )

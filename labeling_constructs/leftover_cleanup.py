@@ -1,6 +1,7 @@
-"""On destroy, clears what AWS created outside CloudFormation for our jobs (§8.2, §5.1):
-stops still-running jobs before their work team goes, deletes streaming jobs' `GroundTruth-<job>`
-queues and our jobs' log streams in /aws/sagemaker/LabelingJobs."""
+"""On destroy, clears what AWS created outside CloudFormation for our jobs
+(docs/ground-truth.md#stop-and-delete, #output-layout): stops still-running jobs before their work team goes,
+deletes streaming jobs' `GroundTruth-<job>` queues and our jobs' log streams in /aws/sagemaker/LabelingJobs.
+"""
 
 from __future__ import annotations
 

@@ -81,7 +81,7 @@ def acknowledge_framework_policy(policy: IConstruct, reason: str) -> None:
     Only for policies we do not author: their grants are CDK's, and the reason says why we accept them.
     """
     stack = cdk.Stack.of(policy)
-    document = stack.resolve(policy.document.to_json())  # type: ignore[attr-defined]
+    document = stack.resolve(policy.document.to_json())
     for statement in _as_list(document.get("Statement", [])):
         for action in _as_list(statement.get("Action", [])):
             if "*" in action:

@@ -12,7 +12,8 @@ from constructs import Construct
 
 
 class NotificationTopic(Construct):
-    """Standard, not FIFO: FIFO topics accept only SQS subscribers, never email (§6.5)."""
+    """Standard, not FIFO: FIFO topics accept only SQS subscribers, never email
+    (docs/ground-truth.md#notifications)."""
 
     def __init__(
         self,
@@ -44,7 +45,7 @@ class NotificationTopic(Construct):
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
 
     def _allow_service(self, publisher_service: str, publisher_source_arn: str) -> None:
-        # §6.5: the service publishes for our own account's resources only.
+        # docs/ground-truth.md#notifications: the service publishes for our own account's resources only.
         self.topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowServicePublish",

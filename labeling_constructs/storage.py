@@ -1,7 +1,7 @@
 """Input, output and access-log buckets as Ground Truth needs them.
 
-Input buckets need CORS or image tasks fail (§4.4): the API, unlike the console, never adds it.
-"""
+Input buckets need CORS or image tasks fail (docs/ground-truth.md#cors): the API, unlike the console, never
+adds it."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ from gt_rules.request import OUTPUT_PREFIX
 
 from .nag import acknowledge
 
-# §4.4, exactly as DG:sms-cors-update gives it.
+# docs/ground-truth.md#cors, exactly as DG:sms-cors-update gives it.
 IMAGE_TASK_CORS = s3.CorsRule(
     allowed_headers=[],
     allowed_methods=[s3.HttpMethods.GET],
     allowed_origins=["*"],
     exposed_headers=["Access-Control-Allow-Origin"],
 )
-# §2.5: video frame and 3D point cloud jobs, on input and output buckets.
+# docs/ground-truth.md#video-and-point-cloud: video frame and 3D point cloud jobs, on input and output
+# buckets.
 VIDEO_AND_POINT_CLOUD_CORS = s3.CorsRule(
     allowed_headers=["*"],
     allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.HEAD, s3.HttpMethods.PUT],
@@ -109,7 +110,7 @@ class LabelingBuckets(Construct):
         wide = [VIDEO_AND_POINT_CLOUD_CORS] if video_and_point_cloud_cors else []
         # Where data is kept (prod), an overwritten or deleted input object stays recoverable too.
         self.input = data_bucket("Input", [IMAGE_TASK_CORS, *wide], versioned=retain_data)
-        # Versioned: labels are the product of paid human work; an overwrite must be recoverable.
-        # Audit jobs (verification, adjustment) show the earlier job's masks from this bucket,
-        # which makes it a bucket "that holds input images" in §4.4's sense.
+        # Versioned: labels are the product of paid human work; an overwrite must be recoverable. Audit jobs
+        # (verification, adjustment) show the earlier job's masks from this bucket, which makes it a bucket
+        # "that holds input images" in docs/ground-truth.md#cors's sense.
         self.output = data_bucket("Output", [IMAGE_TASK_CORS, *wide], versioned=True)

@@ -41,7 +41,8 @@ class PrivateWorkTeam(Construct):
                 service="sagemaker", resource="workteam", resource_name="*"
             ),
             encryption_key=topic_encryption_key,
-            # Only the console subscribes workers itself; with the API we do it (§6.5).
+            # Only the console subscribes workers itself; with the API we do it
+            # (docs/ground-truth.md#notifications).
             emails=workers,
         )
         if user_pool_id is not None:
@@ -88,3 +89,10 @@ class PrivateWorkTeam(Construct):
             self.workteam.ref
         )  # Ref is the work team ARN (docs/ground-truth.md#cloudformation-resources)
         self.portal_url = portal.portal_url(self, workteam=self.workteam, workteam_name=workteam_name)
+
+    @property
+    def group_name(self) -> str:
+        """The team's Cognito group (a CloudFormation reference); OIDC teams have none."""
+        if self.group is None:
+            raise ValueError(f"{self.node.path} is an OIDC team: its members are IdP groups")
+        return self.group.ref

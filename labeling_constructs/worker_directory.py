@@ -1,4 +1,5 @@
-"""Workers from config: one Cognito user per email, a group membership per team (§6.4)."""
+"""Workers from config: one Cognito user per email, a group membership per team
+(docs/ground-truth.md#cognito)."""
 
 from __future__ import annotations
 

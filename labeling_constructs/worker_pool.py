@@ -1,6 +1,6 @@
 """The Cognito user pool behind a private workforce: domain, app client, and the invitation text.
 
-Ground Truth maps workforce = user pool, work team = user group, worker = user (§6.4).
+Ground Truth maps workforce = user pool, work team = user group, worker = user (docs/ground-truth.md#cognito).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ class WorkerUserPool(Construct):
         portal_workteam_name: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        # Cognito's invitation is the only message a new worker gets (the API path sends no
-        # SageMaker email, docs/ground-truth.md#cognito), so a trigger adds the worker portal URL. The trigger
-        # looks the URL up at send time: the pool cannot reference the work team's SubDomain
-        # (the team is built from this pool, which would be a cycle).
+        # Cognito's invitation is the only message a new worker gets (the API path sends no SageMaker email,
+        # docs/ground-truth.md#cognito), so a trigger adds the worker portal URL. The trigger looks the URL up
+        # at send time: the pool cannot reference the work team's SubDomain (the team is built from this pool,
+        # which would be a cycle).
         self.invite_message = PythonHandlerFunction(
             self,
             "InviteMessage",

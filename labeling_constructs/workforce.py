@@ -1,4 +1,5 @@
-"""The account's private workforce (one per account and Region, §6.1), when we create it."""
+"""The account's private workforce (one per account and Region, docs/ground-truth.md#workforce), when we
+create it."""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
 
@@ -11,6 +14,8 @@ from .labeling_stack import LabelingStack
 from .storage_stack import StorageStack
 from .teardown_stack import TeardownStack
 from .workforce_stack import WorkforceStack
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class EnvironmentStacks:
@@ -25,8 +30,8 @@ class EnvironmentStacks:
             workteam_arns={name: team.workteam_arn for name, team in self.workforce.teams.items()},
         )
         # Jobs stop before the work team they use is deleted: destroy removes labeling first.
-        self.labeling.add_dependency(self.workforce)
-        self.labeling.add_dependency(self.storage)  # the bucket imports carry no implicit dependency
+        self.labeling.add_stack_dependency(self.workforce)
+        self.labeling.add_stack_dependency(self.storage)  # the bucket imports carry no implicit dependency
         self.teardown = TeardownStack(
             app,
             config=config,
@@ -36,25 +41,18 @@ class EnvironmentStacks:
         )
         # Destroyed first: its clean-up stops running jobs while their work teams still exist.
         for stack in (self.labeling, self.workforce, self.storage):
-            self.teardown.add_dependency(stack)
+            self.teardown.add_stack_dependency(stack)
 
     @property
     def all(self) -> list[cdk.Stack]:
         return [self.storage, self.workforce, self.labeling, self.teardown]
 
 
-# Feature flags live here rather than in cdk.json, so tests that build the app directly get the
-# same behaviour as `cdk synth`.
-FEATURE_FLAGS = {
-    # Grant S3 log delivery through the bucket policy, not the legacy LogDeliveryWrite ACL.
-    "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": True,
-    "@aws-cdk/aws-iam:minimizePolicies": True,
-    "@aws-cdk/core:enablePartitionLiterals": True,
-    "@aws-cdk/aws-lambda:recognizeLayerVersion": True,
-    "@aws-cdk/aws-s3:createDefaultLoggingPolicy": True,
-    "@aws-cdk/aws-sns-subscriptions:restrictSqsDescryption": True,
-    "@aws-cdk/customresources:installLatestAwsSdkDefault": False,
-}
+# CDK's feature flags, settled in cdk.json as CDK recommends for a new app (the CLI passes them to
+# app.py); read from there too when tests build the app directly, so both behave the same.
+# Cross-stack references are set to "strong" on purpose: the stacks deploy and destroy in a fixed
+# order, and an export in use protects the data stacks from an accidental single-stack delete.
+FEATURE_FLAGS: dict[str, object] = json.loads((REPO_ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
 
 
 def build_app(

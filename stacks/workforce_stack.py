@@ -103,7 +103,7 @@ class WorkforceStack(EnvironmentStack):
                 portal=self.portal,
             )
             if dependency is not None:
-                work_team.workteam.add_dependency(dependency)
+                work_team.workteam.add_resource_dependency(dependency)
             self.teams[team.name] = work_team
             cdk.CfnOutput(self, f"WorkteamArn-{team.name}", value=work_team.workteam_arn)
             cdk.CfnOutput(
@@ -120,8 +120,8 @@ class WorkforceStack(EnvironmentStack):
                 user_pool_id=pool_id,
                 teams=[
                     TeamMembers(
-                        team=team.name, group_name=self.teams[team.name].group.ref, emails=team.workers
-                    )  # type: ignore[union-attr]
+                        team=team.name, group_name=self.teams[team.name].group_name, emails=team.workers
+                    )
                     for team in config.teams
                 ],
                 invite_after=[work_team.workteam for work_team in self.teams.values()],

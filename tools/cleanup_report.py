@@ -126,7 +126,8 @@ def find_topics(sns: Any, name_prefix: str) -> list[Finding]:
 
 
 def find_queues(sqs: Any, name_prefix: str) -> list[Finding]:
-    """Our stacks' queues and the `GroundTruth-<job>` queues streaming jobs leave behind (§8.2)."""
+    """Our stacks' queues and the `GroundTruth-<job>` queues streaming jobs leave behind
+    (docs/ground-truth.md#stop-and-delete)."""
     findings: dict[str, Finding] = {}
     # SQS prefixes are case-sensitive: stack-named queues keep the prefix's case, job queues are lowercase.
     for list_prefix in dict.fromkeys((name_prefix, STREAMING_QUEUE_PREFIX + name_prefix.lower())):
@@ -182,7 +183,8 @@ def find_job_log_streams(logs: Any, name_prefix: str) -> list[Finding]:
 
 
 def find_running_jobs(sagemaker: Any, name_prefix: str) -> list[Finding]:
-    """Labeling jobs cannot be deleted (§8.2); only running ones matter: they bill and hold workers."""
+    """Labeling jobs cannot be deleted (docs/ground-truth.md#stop-and-delete); only running ones matter: they
+    bill and hold workers."""
     summaries: list[dict[str, Any]] = []
     for request in list_requests(name_prefix):
         for page in _pages(sagemaker, "list_labeling_jobs", **request):
@@ -232,7 +234,8 @@ def classify_arn(arn: str) -> tuple[str, str, str] | None:
         ("sagemaker", "workteam/", "workteam"),
     ]
     if service == "sagemaker" and resource.startswith("labeling-job/"):
-        # Jobs cannot be deleted and keep their tags forever (§8.2); running ones are listed by SageMaker.
+        # Jobs cannot be deleted and keep their tags forever (docs/ground-truth.md#stop-and-delete); running
+        # ones are listed by SageMaker.
         return None
     if service == "s3":
         return ("s3_bucket", resource, resource)

@@ -1,4 +1,4 @@
-"""Generate sample_data/: the seed examples as a ready dataset (standard library only).
+"""Generate sample_data/: the console walk-throughs' worked examples as a dataset (standard library only).
 
 - fashion/001.png .. 020.png: single-label image classification, 4 classes x 5 images
   (bag 001-005, eyewear 006-010, flipflop 011-015, watch 016-020), 96x96, each class a simple

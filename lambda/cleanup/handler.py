@@ -1,20 +1,17 @@
 """Clean-up custom resource (CDK Provider on_event): on stack Delete, remove what Ground Truth made
 for this environment's jobs outside CloudFormation.
 
-Properties: NamePrefix (`<project>-<env>`). Create/Update: nothing to do. Delete, each step
-best-effort, retried on throttling and logged, and never raising (a failed Delete would leave the
-stack stuck in DELETE_FAILED):
-  (a) stop our jobs that still run (a work team cannot be deleted while its job runs), and wait,
-      bounded by the time the invocation has left, until they have left Stopping: this stack is
-      destroyed first, so the work teams go only after that (what DeleteWorkteam does with a
-      Stopping job is not documented),
-  (b) delete the SQS queues `GroundTruth-<job name>` that streaming jobs leave behind,
-  (c) delete our jobs' log streams in /aws/sagemaker/LabelingJobs
-(docs/ground-truth.md#stop-and-delete, #output-layout).
-"""
+Properties: NamePrefix (`<project>-<env>`). Create/Update: nothing to do. Delete, each step best-effort,
+retried on throttling and logged, and never raising (a failed Delete would leave the stack stuck in
+DELETE_FAILED): (a) stop our jobs that still run (a work team cannot be deleted while its job runs), and wait,
+bounded by the time the invocation has left, until they have left Stopping: this stack is destroyed first, so
+the work teams go only after that (what DeleteWorkteam does with a Stopping job is not documented), (b) delete
+the SQS queues `GroundTruth-<job name>` that streaming jobs leave behind, (c) delete our jobs' log streams in
+/aws/sagemaker/LabelingJobs (docs/ground-truth.md#stop-and-delete, #output-layout)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -130,7 +127,7 @@ def delete_streaming_queues(name_prefix: str, sleep: Sleep, summary: Summary) ->
         "MaxResults": 1000,
     }
     while True:
-        page = call_with_retries(lambda r=dict(request): sqs.list_queues(**r), sleep=sleep)
+        page = call_with_retries(functools.partial(sqs.list_queues, **request), sleep=sleep)
         urls.extend(page.get("QueueUrls", []))
         if not page.get("NextToken"):
             break
@@ -141,7 +138,7 @@ def delete_streaming_queues(name_prefix: str, sleep: Sleep, summary: Summary) ->
         if not is_environment_job(queue_name.removeprefix(STREAMING_QUEUE_PREFIX), name_prefix):
             continue
         try:
-            call_with_retries(lambda u=url: sqs.delete_queue(QueueUrl=u), sleep=sleep)
+            call_with_retries(functools.partial(sqs.delete_queue, QueueUrl=url), sleep=sleep)
             summary["DeletedQueues"] += 1
             logger.info("deleted queue %s", queue_name)
         except Exception as exc:
@@ -160,7 +157,7 @@ def delete_job_log_streams(name_prefix: str, sleep: Sleep, summary: Summary) -> 
     }
     while True:
         try:
-            page = call_with_retries(lambda r=dict(request): logs.describe_log_streams(**r), sleep=sleep)
+            page = call_with_retries(functools.partial(logs.describe_log_streams, **request), sleep=sleep)
         except Exception as exc:
             if error_code(exc) == "ResourceNotFoundException":
                 # No job of the account ever logged in this Region: nothing to delete.
@@ -177,7 +174,9 @@ def delete_job_log_streams(name_prefix: str, sleep: Sleep, summary: Summary) -> 
             continue
         try:
             call_with_retries(
-                lambda s=stream: logs.delete_log_stream(logGroupName=LABELING_JOB_LOG_GROUP, logStreamName=s),
+                functools.partial(
+                    logs.delete_log_stream, logGroupName=LABELING_JOB_LOG_GROUP, logStreamName=stream
+                ),
                 sleep=sleep,
             )
             summary["DeletedLogStreams"] += 1

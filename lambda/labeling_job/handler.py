@@ -210,7 +210,8 @@ def check_request(plan: JobPlan) -> None:
 def _sagemaker_model() -> dict[str, Any]:
     # Parsing botocore's SageMaker JSON takes a moment: once per container, not once per event.
     # Called only from check_request, after it has seen that service_model imported.
-    return service_model.load_sagemaker_model()  # type: ignore[union-attr]
+    assert service_model is not None
+    return service_model.load_sagemaker_model()
 
 
 def _put_artifact(artifact: Artifact, sleep: Sleep) -> None:

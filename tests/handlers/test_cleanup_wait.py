@@ -52,7 +52,7 @@ def describe(stub: Stubber, status: str) -> None:
 def test_waits_until_the_stopped_job_has_left_stopping(sagemaker: Stubber) -> None:
     for status in ("Stopping", "Stopping", "Stopped"):
         describe(sagemaker, status)
-    clock, summary = FakeClock(), {}
+    clock, summary = FakeClock(), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 0
     assert clock.sleeps == [cleanup.STOP_POLL_SECONDS] * 3
@@ -62,7 +62,7 @@ def test_the_wait_is_bounded_and_reports_what_still_stops(sagemaker: Stubber) ->
     polls = cleanup.STOP_WAIT_SECONDS // cleanup.STOP_POLL_SECONDS
     for _ in range(polls):
         describe(sagemaker, "Stopping")
-    clock, summary = FakeClock(), {}
+    clock, summary = FakeClock(), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 1
     assert clock.now == cleanup.STOP_WAIT_SECONDS
@@ -70,13 +70,13 @@ def test_the_wait_is_bounded_and_reports_what_still_stops(sagemaker: Stubber) ->
 
 def test_an_unreadable_job_is_not_waited_for(sagemaker: Stubber) -> None:
     sagemaker.add_client_error("describe_labeling_job", "ValidationException", "Requested resource not found")
-    clock, summary = FakeClock(), {}
+    clock, summary = FakeClock(), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 0 and clock.sleeps == [cleanup.STOP_POLL_SECONDS]
 
 
 def test_nothing_stopped_means_no_wait(sagemaker: Stubber) -> None:
-    clock, summary = FakeClock(), {}
+    clock, summary = FakeClock(), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 0 and clock.sleeps == []
 
@@ -95,7 +95,7 @@ def test_a_short_invocation_waits_only_what_it_can_afford(sagemaker: Stubber) ->
     budget = cleanup.wait_budget(cleanup.RESERVED_SECONDS + 2 * cleanup.STOP_POLL_SECONDS)
     for _ in range(2):
         describe(sagemaker, "Stopping")
-    clock, summary = FakeClock(), {}
+    clock, summary = FakeClock(), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary, budget)
     assert summary["StillStopping"] == 1
     assert clock.now == 2 * cleanup.STOP_POLL_SECONDS

@@ -32,7 +32,7 @@ ACCOUNT = "111122223333"
 BUCKETS = ("fashion-labeling", "gtlab-dev-output")  # input, output
 TEAM_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:workteam/private-crowd/super-labelers"
 
-# The course's fashion job (seed-examples.md §1) and the blog's numbers job (§3), as the config
+# The console walk-throughs' fashion job and even/odd numbers job (sample_data/README.md), as the config
 # layer hands them over.
 FASHION: JobSpec = {
     "name": "fashion",
@@ -380,7 +380,8 @@ def test_create_fails_fast_on_a_service_model_violation(
 def test_create_checks_the_request_against_botocores_model(
     handler: ModuleType, sm: SimpleNamespace, s3: Any, ctx: DeployContext
 ) -> None:
-    # botocore itself would send this: it checks neither patterns nor maxima (§1.1, §1.3).
+    # botocore itself would send this: it checks neither patterns nor maxima
+    # (docs/ground-truth.md#create-labeling-job, #human-task-config).
     spec: JobSpec = {**FASHION, "keywords": ["Multi-label"]}
 
     with pytest.raises(RuleViolation, match=r"HumanTaskConfig\.TaskKeywords\[0\] = 'Multi-label'"):
@@ -633,7 +634,8 @@ def test_delete_succeeds_when_stop_raises(
 ) -> None:
     params = {"LabelingJobName": plan.job_name}
     sm.stubber.add_response("describe_labeling_job", described(plan, "InProgress"), params)
-    # The job settled between Describe and Stop: UNVERIFIED what Stop says then (§8.2).
+    # The job settled between Describe and Stop: UNVERIFIED what Stop says then
+    # (docs/ground-truth.md#stop-and-delete).
     client_error(sm.stubber, "stop_labeling_job", "ValidationException", "Job is already completed", params)
 
     result = handler.on_event(delete_event(plan.job_name), None, sleep=lambda _: None)
@@ -641,7 +643,8 @@ def test_delete_succeeds_when_stop_raises(
     assert result == {"PhysicalResourceId": plan.job_name}
     assert sm.calls == ["DescribeLabelingJob", "StopLabelingJob"]
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
-    assert len(logged) == 1 and "already completed" in str(logged[0].exc_info[1])  # type: ignore[index]
+    exc_info = logged[0].exc_info
+    assert len(logged) == 1 and exc_info is not None and "already completed" in str(exc_info[1])
 
 
 def test_delete_succeeds_when_describe_is_denied(

@@ -81,13 +81,14 @@ def assert_topics_tls_only(template: Template) -> None:
     covered: set[str] = set()
     for policy in _resources(template, "AWS::SNS::TopicPolicy").values():
         if _denies_insecure_transport(_statements(policy["Properties"]["PolicyDocument"])):
-            covered |= {_ref_id(topic) for topic in policy["Properties"]["Topics"]}
+            covered |= {str(_ref_id(topic)) for topic in policy["Properties"]["Topics"]}
     missing = set(_resources(template, "AWS::SNS::Topic")) - covered
     assert not missing, f"topics without a TLS-only policy: {sorted(missing)}"
 
 
 def assert_service_publish_is_conditioned(template: Template, service: str) -> None:
-    """A service principal may publish only for our account and matching source ARNs (§6.5)."""
+    """A service principal may publish only for our account and matching source ARNs
+    (docs/ground-truth.md#notifications)."""
     found = 0
     for logical_id, policy in _resources(template, "AWS::SNS::TopicPolicy").items():
         for statement in _statements(policy["Properties"]["PolicyDocument"]):

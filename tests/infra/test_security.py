@@ -89,7 +89,7 @@ def test_execution_role_is_scoped(synth: Callable[[str], Synthesized], env: str)
     result = synth(env)
     storage = result.templates["storage"]
     role_id = cdk.Stack.of(result.stacks.storage).get_logical_id(
-        result.stacks.storage.execution_role.role.node.default_child  # type: ignore[arg-type]
+        result.stacks.storage.execution_role.role.node.default_child
     )
     checks.assert_role_trusts_only(storage, role_id, "sagemaker.amazonaws.com")
     for component in result.templates:
@@ -151,7 +151,7 @@ def test_execution_role_may_pass_itself_only_when_a_job_uses_automated_labeling(
     app = cdk.App(context=FEATURE_FLAGS)
     stack = StorageStack(app, config=auto)
     (statement,) = pass_role_statements(Template.from_stack(stack).to_json())
-    role_id = stack.get_logical_id(stack.execution_role.role.node.default_child)  # type: ignore[arg-type]
+    role_id = stack.get_logical_id(stack.execution_role.role.node.default_child)
     assert statement["Resource"] == {"Fn::GetAtt": [role_id, "Arn"]}
     assert statement["Condition"] == {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}
 

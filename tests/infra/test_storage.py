@@ -34,7 +34,7 @@ def bucket(result: Synthesized, name: str) -> dict:
 
 def cors_rules(resource: dict) -> list[dict]:
     rules = resource["Properties"].get("CorsConfiguration", {}).get("CorsRules", [])
-    # CloudFormation omits empty lists; §4.4's AllowedHeaders [] is the same as absent.
+    # CloudFormation omits empty lists; docs/ground-truth.md#cors's AllowedHeaders [] is the same as absent.
     return [{"AllowedHeaders": [], **rule} for rule in rules]
 
 

@@ -1,4 +1,5 @@
-"""Pure decisions behind the labeling-job custom resource (§8.1, §8.2)."""
+"""Pure decisions behind the labeling-job custom resource (docs/ground-truth.md#job-lifecycle,
+#stop-and-delete)."""
 
 from __future__ import annotations
 

@@ -648,7 +648,7 @@ def test_lines_beyond_the_memory_cap_go_to_disk_and_come_back_identical(
 ) -> None:
     rolled: list[bool] = []
 
-    class RecordingSpool(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+    class RecordingSpool(tempfile.SpooledTemporaryFile[str]):
         def rollover(self) -> None:
             rolled.append(True)
             super().rollover()

@@ -1,4 +1,5 @@
-"""Physical job names: deterministic, new on any change, lowercase, at most 63 chars, valid (§1.1, §8.2)."""
+"""Physical job names: deterministic, new on any change, lowercase, at most 63 chars, valid
+(docs/ground-truth.md#create-labeling-job, #stop-and-delete)."""
 
 from __future__ import annotations
 
@@ -81,11 +82,11 @@ def test_any_change_gives_a_new_name(path: str, value: Any) -> None:
 
 def test_cloudformation_strings_give_the_same_name() -> None:
     """Synth sees ints and bools; a Lambda may receive CloudFormation's strings."""
-    as_strings = changed("workers_per_object", "1")
+    as_strings: dict[str, Any] = dict(changed("workers_per_object", "1"))
     as_strings["revision"] = "0"
     as_strings["automated_labeling"] = "false"
     as_strings["task_time_limit_seconds"] = "300"
-    assert spec_digest(as_strings) == spec_digest(FASHION)
+    assert spec_digest(as_strings) == spec_digest(FASHION)  # type: ignore[arg-type]
     assert canonical_value({"a": None, "b": [1, True]}) == {"b": ["1", "true"]}
 
 

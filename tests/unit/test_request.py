@@ -1,4 +1,5 @@
-"""plan_job: the CreateLabelingJob request for every task type in every Region (§1, §1.4, §2, §5.1).
+"""plan_job: the CreateLabelingJob request for every task type in every Region
+(docs/ground-truth.md#create-labeling-job, #example-request, #task-types, #output-layout).
 
 Every built request must pass the real botocore model's constraints (service_model_violations)
 and botocore's own client-side validation (a Stubber), and must come from a spec that passes
@@ -39,7 +40,7 @@ CUSTOM_TEMPLATE = (
 
 
 def valid_spec(key: str) -> JobSpec:
-    """A spec of task type `key` that passes validate_job_spec (seed examples as data)."""
+    """A spec of task type `key` that passes validate_job_spec (the walk-throughs' examples as data)."""
     task_type = TASK_TYPES[key]
     index = sorted(TASK_TYPES).index(key)
     if task_type.family == "text":
@@ -154,9 +155,9 @@ def test_botocore_accepts_every_request(key: str, sagemaker: Any) -> None:
 
 
 def test_fashion_request_in_full(model: dict[str, Any]) -> None:
-    """The seed course's job, checked field by field against §1.4."""
+    """The seed course's job, checked field by field against docs/ground-truth.md#example-request."""
     spec = valid_spec("image_classification")
-    spec.update(name="fashion", workers_per_object=1, task_time_limit_seconds=300)
+    spec["name"], spec["workers_per_object"], spec["task_time_limit_seconds"] = "fashion", 1, 300
     spec["task_availability_lifetime_seconds"] = 864_000
     spec["tags"] = {"Team": "vision"}
     plan = plan_job(spec, context())
@@ -217,8 +218,9 @@ def test_console_defaults_fill_unset_fields() -> None:
 
 
 def test_cloudformation_strings_become_numbers() -> None:
-    spec = valid_spec("text_classification")
-    spec.update(workers_per_object="3", task_time_limit_seconds="3600", max_concurrent_task_count="100")  # type: ignore[call-arg]
+    # CloudFormation's form: every number a string.
+    spec: Any = valid_spec("text_classification")
+    spec.update(workers_per_object="3", task_time_limit_seconds="3600", max_concurrent_task_count="100")
     spec["stopping"] = {"max_percentage_of_input_dataset_labeled": "50"}
     request = plan_job(spec, context()).request
     assert request["HumanTaskConfig"]["NumberOfHumanWorkersPerDataObject"] == 3

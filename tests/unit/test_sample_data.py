@@ -97,7 +97,8 @@ def test_every_image_is_a_valid_small_png(name: str) -> None:
     background_share = pixels.count(0) / len(pixels)
     assert 0.3 < background_share < 0.95
     assert len(palette) >= 3
-    assert len(GENERATED[name]) < 40 * 1024 * 1024  # §4.2 image size limit, trivially
+    # docs/ground-truth.md#input-formats image size limit, trivially
+    assert len(GENERATED[name]) < 40 * 1024 * 1024
 
 
 def test_every_image_differs_from_every_other() -> None:
@@ -129,7 +130,7 @@ def test_numbers_are_the_blog_example_extended_to_four_even_four_odd() -> None:
 
 
 def test_numbers_become_an_inline_text_manifest() -> None:
-    # The seed's pitfall was URIs in `source`; the manifest must carry the text itself.
+    # The walk-through's pitfall was URIs in `source` (workers saw the URI): the manifest carries the text.
     sink = io.StringIO()
     keys = [f"numbers/{i}.txt" for i in range(1, 9)]
     stats = build_manifest(

@@ -1,4 +1,5 @@
-"""The botocore-model walker (§1.1): Java-regex translation, every constraint kind, placeholders."""
+"""The botocore-model walker (docs/ground-truth.md#create-labeling-job): Java-regex translation, every
+constraint kind, placeholders."""
 
 from __future__ import annotations
 

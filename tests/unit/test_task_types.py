@@ -1,4 +1,5 @@
-"""The task-type table against the reference (§1.2, §1.3, §1.5, §2.1-§2.4, §3.1, §8.3).
+"""The task-type table against the reference (docs/ground-truth.md#label-attribute-name, #human-task-config,
+#automated-labeling, #lambda-arns, #mturk, #label-category-config, #pricing).
 
 The expected values below are transcribed from the reference independently of gt_rules, so a
 typo in either place fails a test.
@@ -23,7 +24,8 @@ from gt_rules.task_types import (
     public_workteam_arn,
 )
 
-# §2.1, Region -> account of the PRE-/ACS- functions (transcribed from the reference table).
+# docs/ground-truth.md#lambda-arns, Region -> account of the PRE-/ACS- functions (transcribed from the
+# reference table).
 EXPECTED_ACCOUNTS = {
     "us-east-1": "432418664414",
     "us-east-2": "266458841044",
@@ -39,7 +41,8 @@ EXPECTED_ACCOUNTS = {
     "ap-southeast-2": "454466003867",
 }
 
-# key -> (PRE/ACS suffix, HumanTaskUi name or None, manifest key), from §2.1/§2.3/§4.1.
+# key -> (PRE/ACS suffix, HumanTaskUi name or None, manifest key), from docs/ground-truth.md#lambda-arns,
+# #worker-ui, #input-manifest.
 EXPECTED = {
     "image_classification": ("ImageMultiClass", None, "source-ref"),
     "image_classification_multilabel": ("ImageMultiClassMultiLabel", None, "source-ref"),
@@ -93,7 +96,8 @@ EXPECTED = {
     ),
 }
 BUILT_IN = sorted(EXPECTED)
-# §1.2: must end with -ref (verification of semantic segmentation is the exception).
+# docs/ground-truth.md#label-attribute-name: must end with -ref (verification of semantic segmentation is the
+# exception).
 EXPECTED_REF = {
     "semantic_segmentation",
     "semantic_segmentation_adjustment",
@@ -106,7 +110,7 @@ EXPECTED_REF = {
     "point_cloud_object_tracking",
     "point_cloud_object_tracking_adjustment",
 }
-# §1.5
+# docs/ground-truth.md#automated-labeling
 EXPECTED_ALGORITHMS = {
     "image_classification": "image-classification",
     "text_classification": "text-classification",
@@ -178,7 +182,7 @@ def test_limits_per_family(key: str) -> None:
     if long_running:
         assert task_type.max_labels == 30
         assert task_type.max_label_length == 16
-        assert task_type.mturk_price_points is None  # §2.4, §2.5
+        assert task_type.mturk_price_points is None  # docs/ground-truth.md#mturk, #video-and-point-cloud
         assert task_type.input_kinds == ("manifest", "job_output")
     else:
         assert task_type.max_label_length == 256

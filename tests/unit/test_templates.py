@@ -1,4 +1,5 @@
-"""Label category files (§3.1) and worker templates (§3.2): structure, escaping, Liquid hygiene."""
+"""Label category files (docs/ground-truth.md#label-category-config) and worker templates
+(docs/ground-truth.md#worker-templates): structure, escaping, Liquid hygiene."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ BLOCKS = {"for": "endfor", "if": "endif", "unless": "endunless", "capture": "end
 def spec_with(key: str, **changes: Any) -> JobSpec:
     spec: Any = valid_spec(key)
     spec.update(changes)
-    return spec  # type: ignore[no-any-return]
+    return spec
 
 
 def liquid_problems(template: str) -> list[str]:
@@ -139,7 +140,8 @@ def test_paragraphs() -> None:
     assert paragraphs("") == ""
 
 
-# --- one template per task type (§3.2) -----------------------------------------------------------
+# --- one template per task type (docs/ground-truth.md#worker-templates)
+# -----------------------------------------------------------
 
 EXPECTED_ELEMENTS = {
     "image_classification": ("crowd-image-classifier", "crowd-image-classifier", "categories"),
@@ -256,7 +258,8 @@ def test_custom_template_is_unchanged() -> None:
     assert worker_template(valid_spec("custom")) == CUSTOM_TEMPLATE
 
 
-# --- label category configuration (§3.1, §2.5) ---------------------------------------------------
+# --- label category configuration (docs/ground-truth.md#label-category-config, #video-and-point-cloud)
+# ---------------------------------------------------
 
 
 def test_classification_label_file_keeps_order() -> None:
