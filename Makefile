@@ -28,9 +28,9 @@ help: ## List the targets (this text)
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  Options: ENV=<config/ENV.toml> (default dev), JOB=<job>, WATCH=1 (results), FORCE=1 (destroy)"
 
-prerequisites: ## Check python3 (3.11+), node (20+) and npm before installing anything
+prerequisites: ## Check python3 (3.11+), node (20+) and npm (run before any install)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
-	  echo "Needs Python 3.11 or newer as '$(PYTHON)' (found: $$($(PYTHON) --version 2>&1 || echo none)); set PYTHON=..."; exit 1; }
+	  echo "Needs Python 3.11 or newer as '$(PYTHON)' (found: $$($(PYTHON) --version 2>/dev/null || echo none)); set PYTHON=..."; exit 1; }
 	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' 2>/dev/null || { \
 	  echo "Needs Node.js 20 or newer for the CDK CLI (found: $$(node --version 2>/dev/null || echo none))"; exit 1; }
 	@npm --version >/dev/null 2>&1 || { echo "Needs npm (it comes with Node.js) to install the CDK CLI"; exit 1; }
@@ -39,7 +39,8 @@ install: $(VENV)/.installed node_modules/.installed ## Install the Python packag
 
 # uv installs the pinned set in seconds where pip takes over a minute (docs/performance.md). A
 # failed install removes the half-made .venv, so the next run starts clean.
-$(VENV)/.installed: requirements.txt requirements-dev.txt | prerequisites
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(MAKE) --no-print-directory prerequisites
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	@{ $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
 	   && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt; } \
@@ -52,7 +53,8 @@ $(VENV)/.results-installed: requirements-results.txt requirements-results-test.t
 	@$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-results-test.txt
 	@touch $@
 
-node_modules/.installed: package.json package-lock.json | prerequisites
+node_modules/.installed: package.json package-lock.json
+	@$(MAKE) --no-print-directory prerequisites
 	@npm ci --no-audit --no-fund --loglevel=error \
 	  || { rm -rf node_modules; echo "Installing the CDK CLI failed; node_modules removed."; exit 1; }
 	@touch $@
@@ -86,6 +88,7 @@ bench: install $(VENV)/.results-installed ## Speed and memory benchmarks (docs/p
 	$(PY) bench/bench_manifest.py
 	$(PY) bench/bench_text_manifest.py
 	$(PY) bench/bench_results.py
+	$(PY) bench/bench_fresh_test.py  # last: it clones HEAD and runs make test twice
 
 preflight: $(VENV)/.installed ## Check a real account before the first deploy (credentials needed)
 	$(PY) -m tools.preflight --env $(ENV)

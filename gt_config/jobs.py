@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from gt_rules.errors import Violation
+from gt_rules.limits import DATA_TYPE_EXTENSIONS
 from gt_rules.manifest import (
     MANIFEST_AREA,
-    SUPPORTED_EXTENSIONS,
     ByteStream,
     ManifestStats,
     build_manifest,
@@ -178,7 +178,7 @@ def describe_sample_prefixes(keys: Sequence[str]) -> str:
 
 
 def extensions_text(data_type: str) -> str:
-    return ", ".join(SUPPORTED_EXTENSIONS.get(data_type, ()))
+    return ", ".join(DATA_TYPE_EXTENSIONS.get(data_type, ()))
 
 
 def count_sample_items(spec: JobSpec, root: Path = SAMPLE_DATA_DIR) -> ManifestStats:

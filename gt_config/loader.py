@@ -24,13 +24,13 @@ from pydantic_core import ErrorDetails
 
 from gt_rules.errors import MISSING, Violation, did_you_mean
 from gt_rules.limits import (
+    DATA_TYPE_EXTENSIONS,
     MANIFEST_URI_RE,
     MAX_WORKTEAMS_PER_REGION,
     WORKTEAM_NAME_MAX,
     WORKTEAM_NAME_RE,
     full_match_violation,
 )
-from gt_rules.manifest import SUPPORTED_EXTENSIONS
 from gt_rules.regions import region_violations
 from gt_rules.spec import JobSpec
 
@@ -471,7 +471,7 @@ def _sample_data_violations(config: EnvironmentConfig, sample_data_dir: Path) ->
     violations = []
     for index, job in enumerate(config.jobs):
         source = job.input
-        if source.kind != "prefix" or source.prefix is None or source.data_type not in SUPPORTED_EXTENSIONS:
+        if source.kind != "prefix" or source.prefix is None or source.data_type not in DATA_TYPE_EXTENSIONS:
             continue  # the input rules report these
         if sample_data_objects(keys, source.prefix, source.data_type):
             continue

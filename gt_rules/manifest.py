@@ -57,8 +57,6 @@ from .limits import (
     SELECTION_MODES,
 )
 
-# The data types a prefix can be read as, and their extensions (matched case-insensitively).
-SUPPORTED_EXTENSIONS = DATA_TYPE_EXTENSIONS
 SOURCE_REF_DATA_TYPES = frozenset({"images", "videos"})
 TEXT_DATA_TYPES = frozenset({"text_objects", "text_lines", "csv_rows"})
 
@@ -287,10 +285,10 @@ def parse_selection(selection: SelectionRule | Mapping[str, Any] | str | None) -
 
 def extensions_for(data_type: str) -> tuple[str, ...]:
     try:
-        return SUPPORTED_EXTENSIONS[data_type]
+        return DATA_TYPE_EXTENSIONS[data_type]
     except KeyError:
         raise ManifestError(
-            f"data type {data_type!r} is not one of {', '.join(SUPPORTED_EXTENSIONS)}"
+            f"data type {data_type!r} is not one of {', '.join(DATA_TYPE_EXTENSIONS)}"
         ) from None
 
 

@@ -32,7 +32,7 @@ class CostEstimate:
 
 
 def price_to_usd_amount(price: str) -> dict[str, int]:
-    """`"0.036"` -> `{"Dollars": 0, "Cents": 3, "TenthFractionsOfACent": 6}` (BC:USD)."""
+    """`"0.036"` -> `{"Dollars": 0, "Cents": 3, "TenthFractionsOfACent": 6}` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_USD.html)."""
     try:
         amount = Decimal(str(price).strip())
     except InvalidOperation:

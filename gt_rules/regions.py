@@ -1,8 +1,7 @@
 """Regions where Ground Truth runs and the AWS accounts that own its built-in resources.
 
-Source: shared/reference/ground-truth-api.md docs/ground-truth.md#lambda-arns, #mturk (botocore's SageMaker
-model lists 276 PRE- and 277 ACS- ARNs, one account per Region; us-west-1, GovCloud and China are not among
-them)."""
+Source: docs/ground-truth.md#lambda-arns and #mturk (botocore's SageMaker model lists 276 PRE- and 277 ACS-
+ARNs, one account per Region; us-west-1, GovCloud and China are not among them)."""
 
 from __future__ import annotations
 

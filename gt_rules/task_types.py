@@ -40,13 +40,15 @@ DATA_TYPE_MANIFEST_KEY: dict[str, str] = {
 INPUT_KINDS = ("prefix", "manifest", "job_output")
 
 # docs/ground-truth.md#human-task-config: 8 h for custom, image and text tasks; 30 days for video frame and 3D
-# point cloud. The API text prints "2952,000", a typo for 2,592,000. CONFLICT: DG:sms-video-overview says 7
-# days for video frame; we allow the API reference's 30 days and leave the shorter limit to the service.
+# point cloud. The API text prints "2952,000", a typo for 2,592,000. The video frame overview
+# (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-video-overview.html) says 7 days for video frame; we
+# allow the API reference's 30 days and leave the shorter limit to the service.
 MAX_TASK_TIME_TEMPLATE = 28_800
 MAX_TASK_TIME_LONG = 2_592_000
 MIN_TASK_TIME = 30
 
-# docs/ground-truth.md#pricing, BC:PublicWorkforceTaskPrice (USD per worker per task).
+# USD per worker per task: docs/ground-truth.md#pricing and
+# https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_PublicWorkforceTaskPrice.html
 _GENERAL_PRICES = tuple(
     Decimal(p)
     for p in (
@@ -180,8 +182,8 @@ def _t(
         is_audit=bool(audit_of),
         audit_of=audit_of,
         default_workers_per_object=1 if long_running else workers,
-        # Console defaults: 5 minutes for a task; 3 days for video frame (DG:sms-video-overview),
-        # taken for 3D too (UNVERIFIED for 3D).
+        # Console defaults: 5 minutes for a task; 3 days for video frame
+        # (docs/ground-truth.md#video-and-point-cloud), taken for 3D too (UNVERIFIED for 3D).
         default_task_time_limit_seconds=259_200 if long_running else 300,
         default_keywords=keywords,
     )
@@ -195,11 +197,12 @@ _POD = ("point_cloud_object_detection", "point_cloud_object_detection_adjustment
 _POT = ("point_cloud_object_tracking", "point_cloud_object_tracking_adjustment")
 _PSS = ("point_cloud_semantic_segmentation", "point_cloud_semantic_segmentation_adjustment")
 
-# Workers per object: console defaults from DG:sms-annotation-consolidation for image/text classification (3),
-# bounding box (5), semantic segmentation (3) and NER (3); the others follow their family (UNVERIFIED). Price
-# lists: docs/ground-truth.md#pricing names bounding box, semantic segmentation and "image classification,
-# text classification, custom"; multi-label, NER, verification and adjustment are not listed and take the list
-# of their UI's family (UNVERIFIED).
+# Workers per object: console defaults from
+# https://docs.aws.amazon.com/sagemaker/latest/dg/sms-annotation-consolidation.html for image/text
+# classification (3), bounding box (5), semantic segmentation (3) and NER (3); the others follow their family
+# (UNVERIFIED). Price lists: docs/ground-truth.md#pricing names bounding box, semantic segmentation and "image
+# classification, text classification, custom"; multi-label, NER, verification and adjustment are not listed
+# and take the list of their UI's family (UNVERIFIED).
 _TABLE: tuple[TaskType, ...] = (
     _t("image_classification", "Image classification (single label)", "image", "ImageMultiClass",
        element="crowd-image-classifier", min_labels=2, algorithm="image-classification",

@@ -7,8 +7,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-# DG:sms-security-kms-permissions lists Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, DescribeKey;
-# spelled out so no wildcard action is granted.
+# https://docs.aws.amazon.com/sagemaker/latest/dg/sms-security-kms-permissions.html lists Encrypt, Decrypt,
+# ReEncrypt*, GenerateDataKey*, DescribeKey; spelled out so no wildcard action is granted.
 KEY_USE_ACTIONS = [
     "kms:Encrypt",
     "kms:Decrypt",
@@ -49,7 +49,7 @@ class DataKey(Construct):
         )
 
     def admit_execution_role(self, role: iam.IRole) -> None:
-        """The key policy itself must let the execution role use the key (DG:sms-security-kms-permissions)."""
+        """The key policy itself must let the execution role use the key (docs/ground-truth.md#kms)."""
         self.key.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="GroundTruthExecutionRoleUse",

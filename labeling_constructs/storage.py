@@ -15,7 +15,8 @@ from gt_rules.request import OUTPUT_PREFIX
 
 from .nag import acknowledge
 
-# docs/ground-truth.md#cors, exactly as DG:sms-cors-update gives it.
+# docs/ground-truth.md#cors, exactly as
+# https://docs.aws.amazon.com/sagemaker/latest/dg/sms-cors-update.html gives it.
 IMAGE_TASK_CORS = s3.CorsRule(
     allowed_headers=[],
     allowed_methods=[s3.HttpMethods.GET],

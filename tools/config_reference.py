@@ -957,7 +957,7 @@ def stale_files(root: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None, *, root: Path = REPO_ROOT) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a generated file is out of date")
     args = parser.parse_args(argv)
     if args.check:

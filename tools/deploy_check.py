@@ -54,7 +54,7 @@ def placeholder_lines(config: EnvironmentConfig) -> list[str]:
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     parser = argparse.ArgumentParser(
-        prog="python -m tools.deploy_check", description=__doc__.splitlines()[0] if __doc__ else None
+        prog="python -m tools.deploy_check", description=__doc__.split("\n\n")[0] if __doc__ else None
     )
     parser.add_argument("--env", default=None, help="environment name (default: dev)")
     parser.add_argument("--config-dir", type=Path, default=CONFIG_DIR, help="folder of <env>.toml")

@@ -58,7 +58,7 @@ def guard(env: str, *, force: bool, out: TextIO, err: TextIO) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.destroy_guard", description=__doc__.splitlines()[0]
+        prog="python -m tools.destroy_guard", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("--env", required=True, help="the environment about to be destroyed")
     parser.add_argument("--force", action="store_true", help="go on even when a pull failed (FORCE=1)")

@@ -77,7 +77,7 @@ def lint(assembly: Path, cache_file: Path) -> tuple[list[str], int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m tools.lint_templates", description=__doc__.splitlines()[0]
+        prog="python -m tools.lint_templates", description=__doc__.split("\n\n")[0]
     )
     parser.add_argument("assembly", type=Path, help="the cloud assembly folder, e.g. cdk.out/dev")
     parser.add_argument(

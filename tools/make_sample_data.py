@@ -333,7 +333,7 @@ def differences(out: Path, files: dict[str, bytes]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: sample_data/)")
     parser.add_argument("--check", action="store_true", help="only report files that differ; exit 1 if any")
     args = parser.parse_args(argv)

@@ -185,7 +185,7 @@ def plan_environment(
 
 
 def main(argv: list[str] | None = None, *, config_dir: Path | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n\n")[0])
     parser.add_argument("--env", default=None, help="environment name (default: dev)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: build/plan/<env>)")
     parser.add_argument(

@@ -151,7 +151,7 @@ def validation_summary(assembly: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.summary", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.summary", description=__doc__.split("\n\n")[0])
     parser.add_argument("assembly", type=Path, help="the cloud assembly folder, e.g. cdk.out/dev")
     parser.add_argument("--env", help="the environment, to list its teams and jobs")
     args = parser.parse_args(argv)

@@ -1,7 +1,8 @@
 """Generated Ground Truth job folders for the results tests (see tests/results/data/SOURCES.md).
 
-The shapes follow https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html and the
-real output manifests under data/real/; each builder adds the pitfalls real output has:
+The shapes follow https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html, the public
+output manifests under data/real/ and the shapes in data/shapes/; each builder adds the pitfalls real
+output has:
 `failure-reason` lines, confidence as the integer 0, class ids with gaps and as strings,
 non-ASCII labels and labels with trailing spaces, empty box lists, masks whose palette indices are
 wrong while their colours are right, and `job-name` written both ways.

@@ -112,13 +112,8 @@ def test_voc_xml_parses_with_one_based_boxes(tmp_path: Path) -> None:
 
 
 def test_manifest_export_keeps_lines_byte_for_byte(tmp_path: Path) -> None:
-    source = DATA / "real" / "bounding_box_chained_adjustment.manifest"
-    run_export(
-        JobInput(manifest=source),
-        "manifest",
-        tmp_path / "out",
-        attribute="suneung-korean-layout-detection-v2-chain",
-    )
+    source = DATA / "shapes" / "chained_adjustment_non_ascii_keys.manifest"  # UTF-8 keys, two attributes
+    run_export(JobInput(manifest=source), "manifest", tmp_path / "out", attribute="receipt-fields-review")
     assert (tmp_path / "out" / "output.manifest").read_bytes() == source.read_bytes()
     job = builders.classification_job(tmp_path / "jobs", with_sources=False)
     run_export(job_input(job), "manifest", tmp_path / "filtered")

@@ -6,6 +6,7 @@ import json
 import shutil
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,40 +155,97 @@ def test_docs_point_cloud_segmentation_counts_points_per_class() -> None:
     }
 
 
+# --- shapes seen in public output, in files of our own (tests/results/data/shapes) ---------------
+
+SHAPES = DATA / "shapes"
+
+
+def plain_json(path: Path) -> list[Any]:
+    """The fixture's lines as json.loads sees them: to check that a file really holds its quirk."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_shape_classification_by_several_workers_keeps_each_confidence() -> None:
+    read = items(SHAPES / "classification_several_workers.manifest", "shelf-stock")
+    assert [(item.labels[0].name, item.labels[0].confidence) for item in read] == [
+        ("Full", 0.95),
+        ("Half empty", 0.5),
+        ("Half empty", 0.77),
+        ("Empty", 0.95),
+        ("Full", 0.62),
+    ]
+    assert {item.job_name for item in read} == {"shelf-stock"}  # "labeling-job/" dropped
+
+
+def test_shape_integer_class_ids_zero_to_four_are_read_as_strings() -> None:
+    path = SHAPES / "classification_numeric_class_ids.manifest"
+    assert sorted(line["parcel-condition"] for line in plain_json(path)) == [0, 1, 2, 3, 4]
+    read = items(path, "parcel-condition")
+    assert [(label.class_id, label.name) for item in read for label in item.labels] == [
+        ("2", "Torn"),
+        ("0", "Intact"),
+        ("4", "Crushed"),
+        ("1", "Dented"),
+        ("3", "Wet"),
+    ]
+
+
+def test_shape_classification_without_any_confidence() -> None:
+    path = SHAPES / "classification_without_confidence.manifest"
+    assert not any("confidence" in line["leaf-health-metadata"] for line in plain_json(path))
+    read = items(path, "leaf-health")
+    assert [(item.labels[0].name, item.labels[0].confidence) for item in read] == [
+        ("Healthy", None),
+        ("Rust", None),
+        ("Healthy", None),
+    ]
+    assert {item.job_name for item in read} == {"leaf-health-20240917"}
+
+
+def test_shape_bounding_boxes_with_an_empty_box_list_and_class_map() -> None:
+    boxes = items(SHAPES / "bounding_box_empty_image.manifest", "pallet-boxes")
+    assert [len(item.labels) for item in boxes] == [1, 0, 3, 2]
+    empty = boxes[1]
+    assert empty.labeled and empty.kind is Kind.BOXES and empty.image_size == (1280, 720, 3)
+    assert [(label.name, label.confidence) for label in boxes[2].labels] == [
+        ("Pallet", 0.41),
+        ("Pallet", 0.63),
+        ("Pallet", 0.52),
+    ]
+
+
+def test_shape_chained_adjustment_with_non_ascii_keys_and_integer_zero_confidence() -> None:
+    path = SHAPES / "chained_adjustment_non_ascii_keys.manifest"
+    lines = plain_json(path)
+    both = ["receipt-fields", "receipt-fields-review"]  # a job and its chained adjustment job
+    assert [sorted(label_attributes(line)) for line in lines] == [both, both]
+    original = items(path, "receipt-fields")
+    review = items(path, "receipt-fields-review")
+    assert [item.adjustment_status for item in review] == ["adjusted", "unadjusted"]
+    assert [item.adjustment_status for item in original] == [None, None]
+    assert {item.job_name for item in original} == {"receipt-fields"}
+    assert {item.job_name for item in review} == {"receipt-fields-review"}
+    assert review[0].source_ref == "s3://gtlab-dev-input-example/scans/편의점_영수증_03.png"
+    # The class-map keys are out of order: each box is named by its id, not by its place in the map.
+    assert [label.name for label in review[0].labels] == [
+        "store_name",
+        "item_line",
+        "item_line",
+        "total",
+        "tax",
+    ]
+    assert [label.name for label in original[1].labels] == ["total", "store_name", "item_line"]
+    # Adjusted: one box moved and one added. Unadjusted: every box as the first job left it.
+    assert review[0].labels[3].box == Box(96, 1372, 890, 96) != original[0].labels[3].box
+    assert [label.box for label in review[1].labels] == [label.box for label in original[1].labels]
+    written = [
+        score["confidence"] for line in lines for score in line["receipt-fields-review-metadata"]["objects"]
+    ]
+    assert written == [0] * 8 and all(type(score) is int for score in written)  # 0, not 0.0
+    assert {label.confidence for item in original + review for label in item.labels} == {0}
+
+
 # --- real public output (tests/results/data/real) ------------------------------------------------
-
-
-def test_real_image_classification_with_confidence_and_without() -> None:
-    coral = items(DATA / "real" / "image_classification_coral.manifest", "test-label-dianthus")
-    assert [item.labels[0].name for item in coral][:4] == [
-        "Probably yes",
-        "Probably yes",
-        "Probably yes",
-        "Definitely no",
-    ]
-    birds = items(DATA / "real" / "image_classification_birds_no_confidence.manifest", "label")
-    assert (
-        birds[0].labels[0].confidence is None and birds[0].job_name == "bird-image-classification-1634678978"
-    )
-
-
-def test_real_bounding_boxes_with_an_empty_box_list() -> None:
-    cats = items(DATA / "real" / "bounding_box_cats.manifest", "cat-ground-truth")
-    assert [len(item.labels) for item in cats] == [0, 1, 2, 1]
-    assert cats[0].image_size == (601, 453, 3)
-
-
-def test_real_chained_adjustment_with_non_ascii_keys_and_integer_zero_confidence() -> None:
-    path = DATA / "real" / "bounding_box_chained_adjustment.manifest"
-    first = next(iter_lines(path))[2]
-    assert sorted(label_attributes(first)) == [
-        "suneung-korean-layout-detection-v2",
-        "suneung-korean-layout-detection-v2-chain",
-    ]
-    chain = items(path, "suneung-korean-layout-detection-v2-chain")
-    assert [item.adjustment_status for item in chain] == ["adjusted", "unadjusted"]
-    assert chain[0].source_ref is not None and "국어" in chain[0].source_ref
-    assert {label.confidence for item in chain for label in item.labels} == {0}  # written as the integer 0
 
 
 REAL_MASK_PIXELS = {"BACKGROUND": 1593284, "IC": 27558, "resistor1": 2677, "resistor2": 2945}
@@ -217,6 +275,53 @@ def test_real_custom_task_keeps_its_value() -> None:
     assert first.value == {
         "annotation-ref": "s3://legal-entity-blog/annotations/Letter 36-1-21e16c6e-ann.json"
     }
+
+
+def test_real_classification_by_several_workers() -> None:
+    path = DATA / "real" / "image_classification_hands_several_workers.manifest"
+    raw = plain_json(path)
+    read = items(path, "lab1-labeling-job")
+    assert [(item.labels[0].class_id, item.labels[0].name, item.labels[0].confidence) for item in read] == [
+        (
+            str(line["lab1-labeling-job"]),
+            line["lab1-labeling-job-metadata"]["class-name"],
+            line["lab1-labeling-job-metadata"]["confidence"],
+        )
+        for line in raw
+    ]
+    assert {label.confidence for item in read for label in item.labels} == {0.95, 0.68, 0.57, 0.84}
+    assert {label.name for item in read for label in item.labels} == {"RH", "LH"}
+    assert {item.job_name for item in read} == {"lab1-labeling-job"}
+
+
+def test_real_boxes_merged_from_several_workers_keep_fractional_pixels() -> None:
+    path = DATA / "real" / "bounding_box_birds_several_workers.manifest"
+    raw = plain_json(path)
+    read = items(path, "category")
+    assert [len(item.labels) for item in read] == [len(line["category"]["annotations"]) for line in raw]
+    second = read[1]
+    assert second.image_size == (1024, 768, 3)
+    assert [(label.name, label.confidence) for label in second.labels] == [
+        ("Bird", 0.88),
+        ("Bird", 0.75),
+        ("Bird", 0.84),
+    ]
+    assert second.labels[0].box == Box(left=455.6, top=187.39999999999998, width=257.4, height=245)
+
+
+def test_real_boxes_with_integer_zero_confidence_and_an_empty_image() -> None:
+    path = DATA / "real" / "bounding_box_integer_confidence_empty_image.manifest"
+    raw = plain_json(path)
+    confidences = [o["confidence"] for line in raw for o in line["zegar-labeling-test-metadata"]["objects"]]
+    assert confidences and all(type(c) is int and c == 0 for c in confidences)
+    read = items(path, "zegar-labeling-test")
+    assert [len(item.labels) for item in read] == [4, 6, 0, 3]
+    empty = read[2]
+    assert empty.labeled and empty.kind is Kind.BOXES and empty.image_size == (905, 1024, 3)
+    assert {label.confidence for item in read for label in item.labels} == {0.0}
+    # Each line's class-map names only its own classes: the last line has class 1 and no class 0.
+    assert {label.name for label in read[3].labels} == {"Davidoff"}
+    assert {label.name for label in read[0].labels} == {"Arturo Fuente"}
 
 
 # --- generated pitfalls ---------------------------------------------------------------------------

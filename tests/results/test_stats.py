@@ -76,9 +76,20 @@ def test_stats_per_attribute_of_a_chained_manifest(capsys: pytest.CaptureFixture
     assert set(only["attributes"]) == {"verify-bounding-box"}
 
 
+def test_stats_of_a_chained_adjustment_counts_its_statuses() -> None:
+    stats = compute_stats(JobInput(manifest=DATA / "shapes" / "chained_adjustment_non_ascii_keys.manifest"))
+    review, original = stats["attributes"]["receipt-fields-review"], stats["attributes"]["receipt-fields"]
+    assert review.get("adjustment_status") == {"adjusted": 1, "unadjusted": 1}
+    assert "adjustment_status" not in original
+    assert review["labels"]["item_line"] == {"instances": 3, "objects": 2}
+    assert review["labels"]["tax"] == {"instances": 1, "objects": 1} and "tax" not in original["labels"]
+
+
 def test_stats_counts_empty_box_lists_and_segmentation_pixels(tmp_path: Path) -> None:
-    cats = compute_stats(JobInput(manifest=DATA / "real" / "bounding_box_cats.manifest"))
-    assert cats["attributes"]["cat-ground-truth"]["labeled_without_instances"] == 1
+    pallets = compute_stats(JobInput(manifest=DATA / "shapes" / "bounding_box_empty_image.manifest"))
+    boxes = pallets["attributes"]["pallet-boxes"]
+    assert (boxes["labeled"], boxes["labeled_without_instances"]) == (4, 1)
+    assert boxes["labels"] == {"Pallet": {"instances": 6, "objects": 3}}  # 1 + 0 + 3 + 2 boxes
     job, pixels = builders.segmentation_job(tmp_path)
     stats = compute_stats(JobInput(manifest=builders.manifest_path(job), root=job))
     streets = stats["attributes"]["streets-ref"]

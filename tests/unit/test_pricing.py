@@ -1,4 +1,7 @@
-"""Cost estimate (§8.3): per-object fee tiers, MTurk price x workers x objects, and the notes."""
+"""Cost estimate: per-object fee tiers, MTurk price x workers x objects, and the notes.
+
+Source: docs/ground-truth.md#pricing.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""validate_job_spec: one case per rule of §1-§4, each naming the field, the value and the rule."""
+"""validate_job_spec: one case per rule, each naming the field, the value and the rule.
+
+The rules and their sources: docs/ground-truth.md#create-labeling-job and #input-manifest.
+"""
 
 from __future__ import annotations
 
@@ -89,7 +92,7 @@ CASES = {
     "region-unsupported": Case(
         "image_classification", {}, "region", "us-west-1", "only in these 12 Regions", region="us-west-1"
     ),
-    # label attribute name (§1.2)
+    # label attribute name (docs/ground-truth.md#label-attribute-name)
     "lan-pattern": Case(
         "image_classification",
         {"label_attribute_name": "my_label"},
@@ -147,7 +150,7 @@ CASES = {
         "different label attribute name",
         others={"boxes": BOXES},
     ),
-    # audit jobs (§1.2, §3.1, §3.2)
+    # audit jobs (docs/ground-truth.md#label-attribute-name, #label-category-config, #worker-templates)
     "audit-lan-missing": Case(
         "bounding_box_verification",
         {"audit_label_attribute_name": DELETE},
@@ -185,7 +188,7 @@ CASES = {
         "reviews the output of",
         others={"boxes": {**BOXES, "task_type": "image_classification", "labels": ["a", "b"]}},
     ),
-    # labels (§3.1, §2.5)
+    # labels (docs/ground-truth.md#label-category-config, #video-and-point-cloud)
     "labels-too-few": Case(
         "text_classification", {"labels": ["Even"]}, "labels", ["Even"], "at least 2 labels"
     ),
@@ -238,7 +241,7 @@ CASES = {
         ["PER"],
         "one short name per label",
     ),
-    # title, description, keywords (§1.3)
+    # title, description, keywords (docs/ground-truth.md#human-task-config)
     "title-missing": Case("image_classification", {"title": ""}, "title", "", "needs a title"),
     "title-too-long": Case("image_classification", {"title": "t" * 129}, "title", "t" * 129, "at most 128"),
     "title-control-char": Case(
@@ -262,7 +265,7 @@ CASES = {
     "keywords-too-long": Case(
         "image_classification", {"keywords": ["k" * 31]}, "keywords[0]", "k" * 31, "1 to 30 characters"
     ),
-    # numbers (§1.3)
+    # numbers (docs/ground-truth.md#human-task-config)
     "workers-over-9": Case(
         "image_classification", {"workers_per_object": 10}, "workers_per_object", 10, "from 1 to 9"
     ),
@@ -322,7 +325,7 @@ CASES = {
         "from 1 to 5,000",
     ),
     "revision-negative": Case("image_classification", {"revision": -1}, "revision", -1, "at least 0"),
-    # stopping conditions (§1.1)
+    # stopping conditions (docs/ground-truth.md#create-labeling-job)
     "stopping-count-zero": Case(
         "image_classification",
         {"stopping": {"max_human_labeled_object_count": 0}},
@@ -337,7 +340,7 @@ CASES = {
         101,
         "from 1 to 100",
     ),
-    # automated labeling (§1.5)
+    # automated labeling (docs/ground-truth.md#automated-labeling)
     "auto-labeling-not-allowed": Case(
         "image_classification_multilabel",
         {"automated_labeling": True},
@@ -372,7 +375,7 @@ CASES = {
         "model/m",
         "SageMaker model ARN",
     ),
-    # workforce (§1.3, §2.4)
+    # workforce (docs/ground-truth.md#human-task-config, #mturk)
     "workforce-missing": Case(
         "image_classification", {"workforce": DELETE}, "workforce", None, "needs a workforce"
     ),
@@ -458,7 +461,7 @@ CASES = {
         "arn:aws:sagemaker:us-east-1:394669845002:workteam/public-crowd/default",
         "use kind mturk",
     ),
-    # input (§4)
+    # input (docs/ground-truth.md#input-manifest)
     "input-missing": Case("image_classification", {"input": DELETE}, "input", None, "needs an input"),
     "input-kind": Case(
         "image_classification",
@@ -570,7 +573,7 @@ CASES = {
         {"template_html": "x"},
         "only for the custom task type",
     ),
-    # tags (§1.1)
+    # tags (docs/ground-truth.md#create-labeling-job)
     "tags-too-many": Case(
         "image_classification", {"tags": {f"k{i}": "v" for i in range(50)}}, "tags", 50, "at most 49 tags"
     ),
