@@ -36,7 +36,7 @@ def missing_paths(text: str, root: Path) -> list[str]:
 
 
 def cited_anchors(text: str) -> set[str]:
-    """Anchors cited as docs/ground-truth.md#a, and the #b, #c that follow in the same citation."""
+    """Anchors cited as `docs/ground-truth.md#<anchor>`, and the `#<anchor>`s after it in one citation."""
     found = set()
     for first, rest in CITATION.findall(text):
         found.add(first)
