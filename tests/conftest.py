@@ -21,3 +21,13 @@ def pytest_collection_modifyitems(items: list) -> None:
     for item in items:
         if "/tests/infra/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.xdist_group("synth"))
+
+
+def pytest_configure(config: object) -> None:
+    """moto replaces boto3's default session on every mock by default, so each client made inside
+    a mock reloads its service model (70-200 ms for S3). Keeping the session keeps the loader's
+    cache; the mocks still intercept every call, and tests that need a session without
+    credentials build their own."""
+    from moto.core.config import default_user_config
+
+    default_user_config["core"]["reset_boto3_session"] = False

@@ -20,9 +20,13 @@ from aws_cdk.assertions import Template
 from gt_config import EnvironmentConfig, load_environment
 from stacks.app_factory import EnvironmentStacks, build_app
 
-# cfn-lint takes seconds to import; do it while synth keeps Node busy (the GIL is free while
-# Python waits on jsii's pipe), so the cfn-lint tests do not pay for it afterwards.
-threading.Thread(target=importlib.import_module, args=("cfnlint.api",), daemon=True).start()
+
+def _import_cfn_lint_meanwhile() -> None:
+    """cfn-lint takes seconds to import; do it while synth keeps Node busy (the GIL is free while
+    Python waits on jsii's pipe), so the cfn-lint tests do not pay for it afterwards. Started by
+    the first synth, so only the worker that runs the synth-backed tests pays for it."""
+    if not _CACHE:
+        threading.Thread(target=importlib.import_module, args=("cfnlint.api",), daemon=True).start()
 
 
 @dataclass
@@ -44,6 +48,7 @@ class Synthesized:
 
 
 def synthesize(config: EnvironmentConfig, outdir: Path) -> Synthesized:
+    _import_cfn_lint_meanwhile()
     app, stacks = build_app(config, outdir=str(outdir))
     assembly = app.synth()
     templates = {}
