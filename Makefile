@@ -73,9 +73,19 @@ lint: $(VENV)/.installed ## ruff (lint and format) and the type checker
 typecheck: $(VENV)/.installed ## The type checker alone (mypy, settings in mypy.ini)
 	$(PY) -m mypy
 
-test: install $(VENV)/.results-installed lint ## Lint, then every test
-	$(PY) -c "import stacks.app_factory"  # compile aws_cdk's bytecode once, not in each worker
-	$(PY) -m pytest
+# The type checker runs alongside the tests (its output is shown after theirs): on two cores that
+# saves most of its time on a fresh clone, where it has no cache (docs/performance.md).
+test: install $(VENV)/.results-installed ## ruff, the type checker and every test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@mkdir -p build
+	@$(PY) -m mypy > build/mypy.log 2>&1 & types=$$!; \
+	echo '$(PY) -c "import stacks.app_factory"  # compile aws_cdk once, not in each test worker'; \
+	$(PY) -c "import stacks.app_factory"; \
+	echo "$(PY) -m pytest  (and $(PY) -m mypy alongside)"; \
+	$(PY) -m pytest; tests=$$?; \
+	wait $$types; typed=$$?; echo "mypy:"; cat build/mypy.log; \
+	test $$tests -eq 0 && test $$typed -eq 0
 
 plan: $(VENV)/.installed ## What each job of ENV will send to CreateLabelingJob, and its cost
 	$(PY) -m tools.plan --env $(ENV)
