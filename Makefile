@@ -5,6 +5,7 @@ UV_VERSION := 0.9.30
 VENV := .venv
 PY := $(VENV)/bin/python
 CDK := node_modules/.bin/cdk
+PIP_QUIET := --quiet --disable-pip-version-check
 OUT := cdk.out/$(ENV)
 # What each CDK CLI command gets: the environment to build, and its own cloud assembly folder.
 CDK_ARGS := -c env=$(ENV) --output $(OUT)
@@ -37,13 +38,18 @@ prerequisites: ## Check python3 (3.11+), node (20+) and npm (run before any inst
 
 install: $(VENV)/.installed node_modules/.installed ## Install the Python packages (.venv) and the pinned CDK CLI
 
-# uv installs the pinned set in seconds where pip takes over a minute (docs/performance.md). A
-# failed install removes the half-made .venv, so the next run starts clean.
+# uv installs the pinned set in seconds where pip takes over a minute (docs/performance.md). uv
+# itself goes into a venv made without pip, by the system's pip when it has `--python` (pip 22.3+),
+# which skips ensurepip's seconds; otherwise by the venv's own pip. A failed install removes the
+# half-made .venv, so the next run starts clean.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(MAKE) --no-print-directory prerequisites
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
-	@{ $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
-	   && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt; } \
+	@test -x $(VENV)/bin/uv || { \
+	   { $(PYTHON) -m venv --without-pip $(VENV) \
+	     && $(PYTHON) -m pip --python $(PY) install $(PIP_QUIET) uv==$(UV_VERSION); } >/dev/null 2>&1 \
+	   || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && $(PY) -m pip install $(PIP_QUIET) uv==$(UV_VERSION); }; \
+	 } || { rm -rf $(VENV); echo "Installing the Python packages failed; .venv removed. Fix the cause and run again."; exit 1; }
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt \
 	  || { rm -rf $(VENV); echo "Installing the Python packages failed; .venv removed. Fix the cause and run again."; exit 1; }
 	@touch $@
 
@@ -73,19 +79,14 @@ lint: $(VENV)/.installed ## ruff (lint and format) and the type checker
 typecheck: $(VENV)/.installed ## The type checker alone (mypy, settings in mypy.ini)
 	$(PY) -m mypy
 
-# The type checker runs alongside the tests (its output is shown after theirs): on two cores that
-# saves most of its time on a fresh clone, where it has no cache (docs/performance.md).
-test: install $(VENV)/.results-installed ## ruff, the type checker and every test
+# The bytecode of aws_cdk's large generated modules is compiled while the type checker runs (it
+# uses one core), so the test workers do not each compile it (docs/performance.md).
+test: install $(VENV)/.results-installed ## ruff, the type checker, then every test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	@mkdir -p build
-	@$(PY) -m mypy > build/mypy.log 2>&1 & types=$$!; \
-	echo '$(PY) -c "import stacks.app_factory"  # compile aws_cdk once, not in each test worker'; \
-	$(PY) -c "import stacks.app_factory"; \
-	echo "$(PY) -m pytest  (and $(PY) -m mypy alongside)"; \
-	$(PY) -m pytest; tests=$$?; \
-	wait $$types; typed=$$?; echo "mypy:"; cat build/mypy.log; \
-	test $$tests -eq 0 && test $$typed -eq 0
+	@echo '$(PY) -m mypy  (and $(PY) -c "import stacks.app_factory" alongside, for the bytecode)'
+	@$(PY) -c "import stacks.app_factory" & compiled=$$!; $(PY) -m mypy; typed=$$?; wait $$compiled; exit $$typed
+	$(PY) -m pytest
 
 plan: $(VENV)/.installed ## What each job of ENV will send to CreateLabelingJob, and its cost
 	$(PY) -m tools.plan --env $(ENV)

@@ -114,8 +114,9 @@ def test_a_failed_install_removes_the_half_made_venv(project: Path, tmp_path: Pa
         f"""case "$1" in
   -c) exit 0;;
   --version) echo "Python 3.11.9";;
-  -m) [ "$2" = venv ] || exit 1
-      mkdir -p "$3/bin" && cp "{fake / "failing-pip"}" "$3/bin/python";;
+  -m) [ "$2" = venv ] || exit 1  # the system pip is too old: the venv's own pip is used
+      for folder; do :; done  # the last argument
+      mkdir -p "$folder/bin" && cp "{fake / "failing-pip"}" "$folder/bin/python";;
 esac""",
     )
     result = make(project, ".venv/.installed", f"PYTHON={fake / 'python3'}")

@@ -7,7 +7,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tools import lint_templates
+
+# cfn-lint takes seconds to import: run where the synth-backed tests have imported it already.
+pytestmark = pytest.mark.xdist_group("synth")
 
 GOOD: dict[str, Any] = {
     "Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "t"}}},

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import zlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from tools.results import extras
 
-if TYPE_CHECKING:
-    import numpy
+# A numpy array of one integer per pixel. numpy is an extra installed on first use, and reading
+# its type stubs would add a second to every cold type check, so arrays are typed Any here.
+PixelArray = Any
 
 
 class FileProblem(Exception):
@@ -42,7 +43,7 @@ def _rgb_code(hex_colour: str) -> int | None:
         return None
 
 
-def mask_codes(path: Path) -> numpy.ndarray:
+def mask_codes(path: Path) -> PixelArray:
     """The mask as one 24-bit RGB code per pixel (H x W, int32)."""
     np = extras.require("numpy")
     image_module = extras.require("PIL.Image")
@@ -51,7 +52,7 @@ def mask_codes(path: Path) -> numpy.ndarray:
             rgb = np.asarray(image.convert("RGB"), dtype=np.int32)
     except (OSError, ValueError) as error:
         raise FileProblem(f"not a readable PNG ({error})") from None
-    codes: numpy.ndarray = (rgb[:, :, 0] << 16) | (rgb[:, :, 1] << 8) | rgb[:, :, 2]
+    codes: PixelArray = (rgb[:, :, 0] << 16) | (rgb[:, :, 1] << 8) | rgb[:, :, 2]
     return codes
 
 
@@ -69,7 +70,7 @@ def mask_class_pixels(path: Path, colours: dict[str, str]) -> dict[str, int]:
     return found
 
 
-def class_masks(path: Path, colours: dict[str, str]) -> dict[str, numpy.ndarray]:
+def class_masks(path: Path, colours: dict[str, str]) -> dict[str, PixelArray]:
     """A boolean H x W mask per class index present in the PNG."""
     codes = mask_codes(path)
     masks = {}
