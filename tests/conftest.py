@@ -15,12 +15,19 @@ for variable in ("CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION"):
 
 def pytest_collection_modifyitems(items: list) -> None:
     """With xdist, every synth-backed test runs on one worker, so each environment is
-    synthesized once per session; the unit and handler tests spread over the other."""
+    synthesized once per session; the unit and handler tests spread over the other. The synth
+    group goes first: it is the longest unit of work, and started last it would leave the other
+    worker idle at the end."""
     import pytest
 
     for item in items:
         if "/tests/infra/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.xdist_group("synth"))
+
+    def in_synth_group(item: pytest.Item) -> bool:
+        return any(mark.args == ("synth",) for mark in item.iter_markers("xdist_group"))
+
+    items.sort(key=lambda item: not in_synth_group(item))  # stable: the order within each part stays
 
 
 def pytest_configure(config: object) -> None:
