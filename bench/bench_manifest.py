@@ -23,14 +23,14 @@ import os
 import sys
 import tempfile
 import time
-import tracemalloc
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from bench.timing import best_of_interleaved, traced_peak
 from gt_rules.manifest import build_manifest
 
 BUCKET = "bench-input-bucket"
@@ -145,25 +145,6 @@ def build_to_file(
         return stats.item_count
     finally:
         os.unlink(path)
-
-
-def best_of_interleaved(repeat: int, cases: dict[str, Callable[[], object]]) -> dict[str, float]:
-    best = dict.fromkeys(cases, float("inf"))
-    for _ in range(repeat):
-        for name, run in cases.items():
-            start = time.perf_counter()
-            run()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
-
-
-def traced_peak(run: Callable[[], object]) -> int:
-    tracemalloc.start()
-    try:
-        run()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

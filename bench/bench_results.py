@@ -24,13 +24,11 @@ import random
 import resource
 import sys
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
+from bench.timing import best_of_interleaved, traced_peak
 from tools.results.export import export
 from tools.results.read.jobdir import JobInput
 from tools.results.stats import compute_stats
@@ -78,25 +76,6 @@ def json_loop(path: Path) -> int:
             json.loads(raw)
             count += 1
     return count
-
-
-def best_of_interleaved(repeat: int, cases: dict[str, Callable[[], object]]) -> dict[str, float]:
-    best = dict.fromkeys(cases, float("inf"))
-    for _ in range(repeat):
-        for name, run in cases.items():
-            start = time.perf_counter()
-            run()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
-
-
-def traced_peak(run: Callable[[], object]) -> int:
-    tracemalloc.start()
-    try:
-        run()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from gt_rules.limits import (
 from gt_rules.regions import region_violations
 from gt_rules.spec import JobSpec
 
+from .annotations import inner_type
 from .errors import ConfigError, ConfigText, FieldPath, Problem, TOMLSyntaxError, field_path
 from .jobs import (
     REPO_ROOT,
@@ -223,26 +223,11 @@ def _region_missing_rule(file: str) -> str:
 # --- pydantic's errors, said plainly -------------------------------------------------------------
 
 
-def _strip(annotation: Any) -> Any:
-    """The type inside Annotated[...] and `X | None`."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(members) != 1:
-                return annotation
-            annotation = members[0]
-        else:
-            return annotation
-
-
 def _annotation_at(loc: FieldPath) -> Any:
     """The declared type at `loc` of an environment, or None where the models say nothing."""
     annotation: Any = EnvironmentConfig
     for part in loc:
-        inner = _strip(annotation)
+        inner = inner_type(annotation)
         origin = typing.get_origin(inner)
         if origin is list and isinstance(part, int):
             annotation = typing.get_args(inner)[0]
@@ -256,12 +241,12 @@ def _annotation_at(loc: FieldPath) -> Any:
 
 
 def _model_at(loc: FieldPath) -> type[BaseModel] | None:
-    inner = _strip(_annotation_at(loc))
+    inner = inner_type(_annotation_at(loc))
     return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
 
 
 def _choices(annotation: Any) -> list[str]:
-    inner = _strip(annotation)
+    inner = inner_type(annotation)
     if typing.get_origin(inner) is typing.Literal:
         return [str(choice) for choice in typing.get_args(inner)]
     if isinstance(inner, type) and issubclass(inner, Enum):

@@ -17,7 +17,6 @@ import inspect
 import json
 import re
 import sys
-import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from gt_config import models
+from gt_config.annotations import inner_type
 from gt_config.models import EnvironmentConfig
 from gt_rules import limits, project, regions, task_types
 from gt_rules import request as job_request
@@ -383,26 +383,11 @@ class Section:
     anchor: str
 
 
-def _unwrap(annotation: Any) -> Any:
-    """The type inside Annotated[...] and Optional[...]."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            rest = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-            if len(rest) != 1:
-                return annotation
-            annotation = rest[0]
-        else:
-            return annotation
-
-
 def nested_model(annotation: Any) -> tuple[type[BaseModel], bool] | None:
     """(model, is_array) when a field holds a table or an array of tables."""
-    inner = _unwrap(annotation)
+    inner = inner_type(annotation)
     if typing.get_origin(inner) is list:
-        item = _unwrap(typing.get_args(inner)[0])
+        item = inner_type(typing.get_args(inner)[0])
         if inspect.isclass(item) and issubclass(item, BaseModel):
             return item, True
         return None

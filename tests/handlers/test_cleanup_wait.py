@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from ..fakes import FakeClock
 from ..sagemaker_fakes import describe_response
 from .conftest import load_handler
 
@@ -16,21 +17,6 @@ cleanup = load_handler("cleanup")
 ACCOUNT = "111122223333"
 CREATED = datetime(2026, 11, 20, tzinfo=UTC)
 JOB = "gtlab-dev-fashion-0123abcd"
-
-
-class FakeClock:
-    """Time advances only when the handler sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -52,7 +38,7 @@ def describe(stub: Stubber, status: str) -> None:
 def test_waits_until_the_stopped_job_has_left_stopping(sagemaker: Stubber) -> None:
     for status in ("Stopping", "Stopping", "Stopped"):
         describe(sagemaker, status)
-    clock, summary = FakeClock(), dict[str, int]()
+    clock, summary = FakeClock(start=0.0), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 0
     assert clock.sleeps == [cleanup.STOP_POLL_SECONDS] * 3
@@ -62,21 +48,21 @@ def test_the_wait_is_bounded_and_reports_what_still_stops(sagemaker: Stubber) ->
     polls = cleanup.STOP_WAIT_SECONDS // cleanup.STOP_POLL_SECONDS
     for _ in range(polls):
         describe(sagemaker, "Stopping")
-    clock, summary = FakeClock(), dict[str, int]()
+    clock, summary = FakeClock(start=0.0), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 1
-    assert clock.now == cleanup.STOP_WAIT_SECONDS
+    assert clock() == cleanup.STOP_WAIT_SECONDS
 
 
 def test_an_unreadable_job_is_not_waited_for(sagemaker: Stubber) -> None:
     sagemaker.add_client_error("describe_labeling_job", "ValidationException", "Requested resource not found")
-    clock, summary = FakeClock(), dict[str, int]()
+    clock, summary = FakeClock(start=0.0), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 0 and clock.sleeps == [cleanup.STOP_POLL_SECONDS]
 
 
 def test_nothing_stopped_means_no_wait(sagemaker: Stubber) -> None:
-    clock, summary = FakeClock(), dict[str, int]()
+    clock, summary = FakeClock(start=0.0), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [], clock.sleep, clock, summary)
     assert summary["StillStopping"] == 0 and clock.sleeps == []
 
@@ -95,7 +81,7 @@ def test_a_short_invocation_waits_only_what_it_can_afford(sagemaker: Stubber) ->
     budget = cleanup.wait_budget(cleanup.RESERVED_SECONDS + 2 * cleanup.STOP_POLL_SECONDS)
     for _ in range(2):
         describe(sagemaker, "Stopping")
-    clock, summary = FakeClock(), dict[str, int]()
+    clock, summary = FakeClock(start=0.0), dict[str, int]()
     cleanup.wait_until_settled(sagemaker.client, [JOB], clock.sleep, clock, summary, budget)
     assert summary["StillStopping"] == 1
-    assert clock.now == 2 * cleanup.STOP_POLL_SECONDS
+    assert clock() == 2 * cleanup.STOP_POLL_SECONDS

@@ -28,6 +28,7 @@ from gt_rules.manifest import (
     ReadPlan,
     manifest_key,
 )
+from tests.fakes import FakeClock
 from tests.handlers.conftest import load_handler
 
 handler = load_handler("manifest")
@@ -112,20 +113,6 @@ class FakeContext:
         self.asked += 1
         spent = (self._clock() - self._start) if self._clock else 0.0
         return int(self._remaining_ms - spent * 1000)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self._now = 50.0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._now += seconds
 
 
 def read_manifest(s3: Any, uri: str) -> list[dict[str, str]]:
@@ -511,7 +498,7 @@ def test_a_dataset_too_slow_to_read_is_refused_before_any_get(s3: Any, tmp_path:
 
 def test_reading_past_the_deadline_fails_clearly_and_uploads_nothing(s3: Any, tmp_path: Path) -> None:
     put(s3, text_objects(10))
-    clock = FakeClock()
+    clock = FakeClock(start=50.0)
     slow = CountingS3(s3, clock, seconds_per_get=100.0)
     with pytest.raises(ManifestError) as caught:
         handler.handle(

@@ -31,18 +31,6 @@ INPUT_BUCKET = "gtlab-dev-input"
 OUTPUT_PATH = f"s3://{OUTPUT_BUCKET}/labels/"
 # Small tiers, so a handful of objects already crosses from the first tier into the second.
 TIERS = [{"up_to_objects": 3, "usd_per_object": "0.08"}, {"usd_per_object": "0.04"}]
-CREDENTIAL_VARIABLES = (
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-)
 
 
 @functools.cache
@@ -62,15 +50,6 @@ def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-
-
-def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in CREDENTIAL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    # No instance-metadata lookup: the test must not touch the network.
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 def stubbed_sagemaker() -> tuple[Any, Stubber]:

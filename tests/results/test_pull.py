@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import ClientError, NoCredentialsError
 from moto import mock_aws
 
+from tests.fakes import no_credentials
 from tests.results.aws_helpers import (
     INPUT_BUCKET,
     OUTPUT_BUCKET,
@@ -24,7 +25,6 @@ from tests.results.aws_helpers import (
     expect_describes,
     expect_jobs,
     fake_credentials,
-    no_credentials,
     pull_args,
     stubbed_sagemaker,
     summary,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from gt_rules.pricing import price_to_usd_amount, tiered_fee
+from tests.fakes import no_credentials
 from tests.results.aws_helpers import (
     MTURK_ARN,
     NOW,
@@ -27,7 +28,6 @@ from tests.results.aws_helpers import (
     expect_describes,
     expect_jobs,
     expect_workteam,
-    no_credentials,
     status_args,
     stubbed_sagemaker,
     summary,

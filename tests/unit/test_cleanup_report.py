@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from gt_rules.project import ENVIRONMENT_TAG_KEY, LABELING_JOB_LOG_GROUP, PROJECT_TAG_KEY
+from tests.fakes import no_credentials
 from tests.sagemaker_fakes import expect_listing, job_summary
 from tools import cleanup_report
 from tools.cleanup_report import Clients, Finding, classify_arn, render_report, run_report
@@ -229,23 +230,7 @@ def test_main_runs_the_report(
 def test_no_credentials_exits_2_with_one_sentence(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_SECURITY_TOKEN",
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_ROLE_ARN",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    # No instance-metadata lookup: the test must not touch the network.
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    no_credentials(monkeypatch)
 
     code = cleanup_report.main(["--name-prefix", PREFIX, "--region", "us-east-1"])
 

@@ -31,6 +31,7 @@ from gt_rules.manifest import (
     select_keys,
     vcpus_for_memory,
 )
+from tests.fakes import FakeClock
 
 
 class ChunkedStream:
@@ -834,22 +835,6 @@ def test_read_plan_is_checked() -> None:
 
 
 SPLIT_ADVICE = 'split the prefix over several jobs or give a manifest (input kind "manifest")'
-
-
-class FakeClock:
-    """Monotonic seconds that move only when a test (or its fake S3) says so; thread-safe."""
-
-    def __init__(self) -> None:
-        self._now = 1000.0
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._now += seconds
 
 
 def test_function_timeout_leaves_the_provider_framework_time_to_answer() -> None:

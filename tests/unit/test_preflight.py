@@ -15,6 +15,7 @@ from botocore.stub import Stubber
 from gt_config import EnvironmentConfig, load_environment
 from gt_config.addresses import is_placeholder_address, placeholder_addresses
 from gt_rules.regions import SUPPORTED_REGIONS
+from tests.fakes import no_credentials
 from tools import preflight
 from tools.preflight import (
     BOOTSTRAP_PARAMETER,
@@ -200,10 +201,7 @@ def test_one_failed_check_exits_1_and_the_rest_still_run(
 
 
 def test_no_credentials_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    no_credentials(monkeypatch)
     monkeypatch.setattr(preflight, "load_environment", lambda name: config())
     out, err = io.StringIO(), io.StringIO()
 

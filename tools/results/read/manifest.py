@@ -420,21 +420,33 @@ _SHAPE_LISTS = ("annotations", "polygons", "polylines", "keypoints")
 
 def _read_video(item: Item, value: object, meta: dict[str, object], options: ReadOptions) -> None:
     class_map = _class_map(meta, item.attribute)
+    for frame_no, frame in _sequence_frames(item, value, options, frame_key="frame-no"):
+        for list_name in _SHAPE_LISTS:
+            for shape in _dicts(frame.get(list_name)):
+                item.labels.append(_video_label(shape, class_map, frame_no))
+
+
+def _sequence_frames(
+    item: Item, value: object, options: ReadOptions, *, frame_key: str
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """The frames of a sequence file (SeqLabel.json) with their numbers. Video writes `frame-no`,
+    point clouds `frame-number`; either is read, the type's own first."""
     sequence = _sequence(item, value, options)
     if sequence is None:
         return
     frames = sequence.get("tracking-annotations", sequence.get("detection-annotations"))
     if not isinstance(frames, list):
         raise LineProblem(f"sequence file of '{item.attribute}' has no tracking-/detection-annotations list")
-    for frame in frames:
-        if not isinstance(frame, dict):
-            continue
-        frame_no = int(_number(frame.get("frame-no", frame.get("frame-number", 0)), "frame-no"))
-        for list_name in _SHAPE_LISTS:
-            shapes = frame.get(list_name)
-            for shape in shapes if isinstance(shapes, list) else []:
-                if isinstance(shape, dict):
-                    item.labels.append(_video_label(shape, class_map, frame_no))
+    other_key = "frame-number" if frame_key == "frame-no" else "frame-no"
+    for frame in _dicts(frames):
+        yield int(_number(frame.get(frame_key, frame.get(other_key, 0)), frame_key)), frame
+
+
+def _dicts(values: object) -> Iterator[dict[str, object]]:
+    """The objects of a JSON list (anything else, or a missing list, gives none)."""
+    for value in values if isinstance(values, list) else []:
+        if isinstance(value, dict):
+            yield value
 
 
 def _video_label(shape: dict[str, object], class_map: dict[str, str], frame_no: int) -> Label:
@@ -500,20 +512,10 @@ def _read_cuboids(item: Item, value: object, meta: dict[str, object], options: R
             _cuboid_label(shape, class_map, None) for shape in shapes if isinstance(shape, dict)
         )
         return
-    sequence = _sequence(item, value, options)  # tracking: one SeqLabel.json per sequence
-    if sequence is None:
-        return
-    frames = sequence.get("tracking-annotations", sequence.get("detection-annotations"))
-    if not isinstance(frames, list):
-        raise LineProblem(f"sequence file of '{item.attribute}' has no tracking-annotations list")
-    for frame in frames:
-        if not isinstance(frame, dict):
-            continue
-        frame_no = int(_number(frame.get("frame-number", frame.get("frame-no", 0)), "frame-number"))
-        shapes = frame.get("annotations")
-        for shape in shapes if isinstance(shapes, list) else []:
-            if isinstance(shape, dict):
-                item.labels.append(_cuboid_label(shape, class_map, frame_no))
+    # tracking: one SeqLabel.json per sequence
+    for frame_no, frame in _sequence_frames(item, value, options, frame_key="frame-number"):
+        shapes = _dicts(frame.get("annotations"))
+        item.labels.extend(_cuboid_label(shape, class_map, frame_no) for shape in shapes)
 
 
 def _read_point_segmentation(
