@@ -20,7 +20,8 @@ TOP_LEVEL = (
 NAMED_PATH = re.compile(rf"(?:`|\]\()(?:\.\./)?((?:{TOP_LEVEL})[\w./<>*-]*)(?:`|\)|#)")
 CITATION = re.compile(r"docs/ground-truth\.md#([a-z0-9-]+)((?:,? (?:and )?#[a-z0-9-]+)*)")
 ANCHOR = re.compile(r'<a id="([a-z0-9-]+)"></a>')
-OUTSIDE = re.compile(r"§|\.\./shared|shared/reference|shared/design")
+# Spelled with an escape and a group, so this file does not match itself.
+OUTSIDE = re.compile("\u00a7|\\.\\./shared|shared/(?:reference|design)")
 
 
 def missing_paths(text: str, root: Path) -> list[str]:
@@ -85,11 +86,9 @@ def test_every_cited_section_of_ground_truth_md_exists() -> None:
 
 
 def test_nothing_refers_to_material_outside_the_repository() -> None:
-    this_file = Path(__file__).resolve()
     offenders = [
         f"{path.relative_to(REPO_ROOT)}:{number}"
         for path in tracked_text_files()
-        if path.resolve() != this_file
         for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
         if OUTSIDE.search(line)
     ]
@@ -97,6 +96,6 @@ def test_nothing_refers_to_material_outside_the_repository() -> None:
 
 
 def test_the_outside_reference_check_catches_section_marks_and_notes() -> None:
-    assert OUTSIDE.search("as the notes say (§4.4)")
-    assert OUTSIDE.search("see ../shared/reference/ground-truth-api.md")
+    assert OUTSIDE.search("as the notes say (\u00a74.4)")
+    assert OUTSIDE.search("see ../" + "shared/" + "reference/ground-truth-api.md")
     assert not OUTSIDE.search("see docs/ground-truth.md#cors")
