@@ -44,12 +44,11 @@ install: $(VENV)/.installed node_modules/.installed ## Install the Python packag
 # half-made .venv, so the next run starts clean.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(MAKE) --no-print-directory prerequisites
-	@test -x $(VENV)/bin/uv || { \
-	   { $(PYTHON) -m venv --without-pip $(VENV) \
-	     && $(PYTHON) -m pip --python $(PY) install $(PIP_QUIET) uv==$(UV_VERSION); } >/dev/null 2>&1 \
-	   || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && $(PY) -m pip install $(PIP_QUIET) uv==$(UV_VERSION); }; \
-	 } || { rm -rf $(VENV); echo "Installing the Python packages failed; .venv removed. Fix the cause and run again."; exit 1; }
-	@$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt \
+	@{ test -x $(VENV)/bin/uv \
+	   || { $(PYTHON) -m venv --without-pip $(VENV) \
+	        && $(PYTHON) -m pip --python $(PY) install $(PIP_QUIET) uv==$(UV_VERSION); } >/dev/null 2>&1 \
+	   || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && $(PY) -m pip install $(PIP_QUIET) uv==$(UV_VERSION); }; } \
+	  && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.txt \
 	  || { rm -rf $(VENV); echo "Installing the Python packages failed; .venv removed. Fix the cause and run again."; exit 1; }
 	@touch $@
 

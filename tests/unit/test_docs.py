@@ -12,7 +12,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = ("README.md", "docs/ground-truth.md", "docs/performance.md", "docs/configuration.md")
 TOP_LEVEL = (
-    "app.py|cdk.json|Makefile|mypy.ini|pyproject.toml|requirements[a-z-]*\\.txt|package(-lock)?\\.json|"
+    "app.py|cdk.json|Makefile|mypy.ini|pyproject.toml|requirements[a-z-]*\\.txt|package(?:-lock)?\\.json|"
     "\\.taplo\\.toml|\\.ci/|bench/|config/|docs/|examples/|gt_config/|gt_rules/|gt_runtime/|"
     "labeling_constructs/|lambda/|sample_data/|stacks/|tests/|tools/"
 )
@@ -27,8 +27,7 @@ OUTSIDE = re.compile("\u00a7|\\.\\./shared|shared/(?:reference|design)")
 def missing_paths(text: str, root: Path) -> list[str]:
     """The named repository paths that do not exist (placeholders such as `<env>` or `*` excepted)."""
     missing = []
-    for path in NAMED_PATH.findall(text):
-        candidate = path[0] if isinstance(path, tuple) else path
+    for candidate in NAMED_PATH.findall(text):
         if any(mark in candidate for mark in "<>*") or candidate.endswith("."):
             continue
         if not (root / candidate.rstrip("/.")).exists():

@@ -845,15 +845,20 @@ def test_function_timeout_leaves_the_provider_framework_time_to_answer() -> None
     )
 
 
+# Eight reads at 0.1 s each, 2 ms of CPU per object on half a vCPU, 20 MB/s: the figures the
+# estimate tests work out by hand.
+HALF_VCPU_PLAN = ReadPlan(
+    workers=8,
+    window=8,
+    seconds_per_request=0.1,
+    bytes_per_second=20e6,
+    cpu_seconds_per_object=0.002,
+    vcpus=0.5,
+)
+
+
 def test_estimate_is_the_slower_of_waiting_and_computing_plus_the_transfer() -> None:
-    plan = ReadPlan(
-        workers=8,
-        window=8,
-        seconds_per_request=0.1,
-        bytes_per_second=20e6,
-        cpu_seconds_per_object=0.002,
-        vcpus=0.5,
-    )
+    plan = HALF_VCPU_PLAN
     # Waiting: ceil(2,000 / 8) x 0.1 s = 25 s; computing: 2,000 x 2 ms / 0.5 = 8 s;
     # moving 500 MB twice at 20 MB/s: 50 s.
     assert plan.estimate_seconds(2000, 500_000_000) == pytest.approx(75.0)
@@ -884,14 +889,7 @@ def test_a_selection_that_cannot_be_read_in_time_is_refused_before_reading_with_
         opened.append(key)
         return io.BytesIO(b"text")
 
-    plan = ReadPlan(
-        workers=8,
-        window=8,
-        seconds_per_request=0.1,
-        bytes_per_second=20e6,
-        cpu_seconds_per_object=0.002,
-        vcpus=0.5,
-    )
+    plan = HALF_VCPU_PLAN
     with pytest.raises(ManifestError) as caught:
         build_manifest(
             io.StringIO(), sized_pages(2000, 250_000), bucket="bkt", prefix="in/", data_type="text_lines",
